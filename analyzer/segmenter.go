@@ -1,0 +1,136 @@
+package analyzer
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/go-ego/gse"
+)
+
+// lexicon is the government word list shipped with gongkai: slogans,
+// abbreviations and terms of art that the general dictionary splits
+// (放管服, 双随机, 一网通办 …). One word per line, optionally followed by a
+// frequency; lines starting with # are comments.
+//
+//go:embed data/lexicon.txt
+var lexicon string
+
+// DefaultLexiconFreq is the frequency given to lexicon words that name none.
+// It is high enough that the segmenter keeps the word whole instead of
+// splitting it into characters.
+const DefaultLexiconFreq = 20000
+
+var (
+	segOnce   sync.Once
+	seg       gse.Segmenter
+	segErr    error
+	segLoaded atomic.Bool
+
+	extraMu       sync.Mutex
+	extraLexicons []string
+)
+
+// AddLexiconFile adds a word list (same format as the shipped lexicon) to be
+// loaded with the dictionary. It must be called before the first use of the
+// word layer (Load, Words or anything that indexes or searches); later calls
+// return an error.
+func AddLexiconFile(path string) error {
+	if segLoaded.Load() {
+		return fmt.Errorf("add lexicon %s: dictionary already loaded", path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read lexicon: %w", err)
+	}
+	if _, err := parseLexicon(string(b)); err != nil {
+		return fmt.Errorf("lexicon %s: %w", path, err)
+	}
+	extraMu.Lock()
+	extraLexicons = append(extraLexicons, string(b))
+	extraMu.Unlock()
+	return nil
+}
+
+// parseLexicon turns a word list into gse dictionary lines ("word freq").
+func parseLexicon(text string) (string, error) {
+	var b strings.Builder
+	sc := bufio.NewScanner(strings.NewReader(text))
+	line := 0
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		fields := strings.Fields(s)
+		freq := DefaultLexiconFreq
+		if len(fields) > 1 {
+			f, err := strconv.Atoi(fields[1])
+			if err != nil || f <= 0 {
+				return "", fmt.Errorf("line %d: frequency %q is not a positive number", line, fields[1])
+			}
+			freq = f
+		}
+		// The segmenter sees folded text, so the lexicon is folded too.
+		word := FoldString(fields[0])
+		fmt.Fprintf(&b, "%s %d n\n", word, freq)
+	}
+	return b.String(), sc.Err()
+}
+
+// Load loads the segmenter dictionary (gse's embedded simplified-Chinese
+// dictionary plus the government lexicon) if it is not loaded yet. It takes
+// about a second; call it early (for example in the background at start-up)
+// to keep the first query fast. It is safe to call from several goroutines.
+func Load() error {
+	segOnce.Do(func() {
+		var s gse.Segmenter
+		s.SkipLog = true
+		s.NotLoadHMM = true
+		extraMu.Lock()
+		lists := append([]string{lexicon}, extraLexicons...)
+		extraMu.Unlock()
+		// Lexicon words go in first: the dictionary keeps the first entry
+		// of a word, so their frequencies win over gse's.
+		var words strings.Builder
+		for _, l := range lists {
+			w, err := parseLexicon(l)
+			if err != nil {
+				segErr = fmt.Errorf("lexicon: %w", err)
+				return
+			}
+			words.WriteString(w)
+		}
+		if err := s.LoadDictStr(words.String()); err != nil {
+			segErr = fmt.Errorf("load lexicon: %w", err)
+			return
+		}
+		// Text is folded to simplified characters before segmenting, so the
+		// traditional half of gse's dictionary is not needed.
+		if err := s.LoadDictEmbed("zh_s"); err != nil {
+			segErr = fmt.Errorf("load gse dictionary: %w", err)
+			return
+		}
+		seg = s
+		segLoaded.Store(true)
+	})
+	return segErr
+}
+
+// Loaded reports whether the dictionary has been loaded.
+func Loaded() bool { return segLoaded.Load() }
+
+// segmenter returns the loaded segmenter. A dictionary that fails to load is
+// a broken build (the dictionary is embedded), so it panics.
+func segmenter() *gse.Segmenter {
+	if err := Load(); err != nil {
+		panic("gongkai/analyzer: " + err.Error())
+	}
+	return &seg
+}

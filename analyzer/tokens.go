@@ -1,0 +1,302 @@
+package analyzer
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Kind tells what a token is.
+type Kind uint8
+
+// The kinds of token the analyzer makes.
+const (
+	// Word is a word from the segmenter (Chinese text).
+	Word Kind = iota
+	// Number is a number as written: 98.79, 2022.
+	Number
+	// Measure is a number with the unit that follows it: 98.79%, 67.38万, 2022年.
+	// It is emitted at the same position as the bare Number.
+	Measure
+	// Latin is a run of letters and digits in another script: c919, pm.
+	Latin
+	// Symbol is a meaningful symbol such as % or ℃ (gram layer only).
+	Symbol
+	// Bigram is two adjacent Chinese characters (gram layer).
+	Bigram
+	// Unigram is a Chinese character at the start or end of a run of Chinese
+	// characters (gram layer), so that a phrase may begin or end next to a
+	// number or punctuation.
+	Unigram
+)
+
+var kindNames = [...]string{"word", "number", "measure", "latin", "symbol", "bigram", "unigram"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// Token is one term with its place in the original text.
+type Token struct {
+	// Term is the folded form that is indexed and matched.
+	Term string
+	// Start and End are byte offsets in the original (unfolded) text.
+	Start, End int
+	// Position counts from 1; tokens at the same position are alternatives.
+	Position int
+	Kind     Kind
+}
+
+type unitKind uint8
+
+const (
+	uHan unitKind = iota
+	uNumber
+	uLatin
+	uSymbol
+)
+
+// unit is one countable piece of folded text: a Chinese character, a number,
+// a run of letters, or a symbol. Separators (spaces, punctuation) are not
+// units; they only end runs.
+type unit struct {
+	kind unitKind
+	s, e int // folded byte range
+	// sep is true when a separator came between this unit and the previous one.
+	sep bool
+}
+
+// symbols are kept as units: they carry meaning in government statistics.
+func isSymbol(r rune) bool {
+	switch r {
+	case '%', '‰', '℃', '°', '+', '#', '&', '@', '$', '¥', '€', '£', '§', '№', '‱':
+		return true
+	}
+	return false
+}
+
+// IsHan reports whether r is a Chinese character.
+func IsHan(r rune) bool {
+	if r < 0x2E80 {
+		return false
+	}
+	if r >= 0x4E00 && r <= 0x9FFF {
+		return true
+	}
+	return unicode.Is(unicode.Han, r)
+}
+
+// scanUnits splits folded text into units.
+func scanUnits(s string) []unit {
+	units := make([]unit, 0, len(s)/3+1)
+	sep := false
+	i := 0
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case IsHan(r):
+			units = append(units, unit{kind: uHan, s: i, e: i + size, sep: sep})
+			sep = false
+			i += size
+		case '0' <= r && r <= '9':
+			j := i + 1
+			for j < len(s) {
+				c := s[j]
+				if '0' <= c && c <= '9' {
+					j++
+					continue
+				}
+				// a decimal point joins digits: 98.79
+				if c == '.' && j+1 < len(s) && '0' <= s[j+1] && s[j+1] <= '9' {
+					j += 2
+					continue
+				}
+				break
+			}
+			units = append(units, unit{kind: uNumber, s: i, e: j, sep: sep})
+			sep = false
+			i = j
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			j := i + size
+			for j < len(s) {
+				r2, size2 := utf8.DecodeRuneInString(s[j:])
+				if IsHan(r2) || !(unicode.IsLetter(r2) || unicode.IsNumber(r2) || unicode.Is(unicode.Mn, r2)) {
+					break
+				}
+				j += size2
+			}
+			units = append(units, unit{kind: uLatin, s: i, e: j, sep: sep})
+			sep = false
+			i = j
+		case isSymbol(r):
+			units = append(units, unit{kind: uSymbol, s: i, e: i + size, sep: sep})
+			sep = false
+			i += size
+		default:
+			sep = true
+			i += size
+		}
+	}
+	return units
+}
+
+// hanRunEnd returns the index after the run of adjacent Chinese characters
+// that starts at units[i].
+func hanRunEnd(units []unit, i int) int {
+	j := i + 1
+	for j < len(units) && units[j].kind == uHan && !units[j].sep {
+		j++
+	}
+	return j
+}
+
+// Grams returns the gram layer of text: every pair of adjacent Chinese
+// characters (bigrams), the first and last character of every run of Chinese
+// characters (unigrams), and numbers, letter runs and symbols whole. Every
+// unit of text takes one position, so a quoted phrase matches exactly the
+// texts that contain it (see PhraseSlots).
+func Grams(text string) []Token {
+	f := Fold(text)
+	units := scanUnits(f.Text)
+	toks := make([]Token, 0, len(units)+len(units)/4)
+	emit := func(s, e, pos int, kind Kind) {
+		os, oe := f.Orig(s, e)
+		toks = append(toks, Token{Term: f.Text[s:e], Start: os, End: oe, Position: pos, Kind: kind})
+	}
+	for i := 0; i < len(units); {
+		u := units[i]
+		if u.kind != uHan {
+			k := Latin
+			switch u.kind {
+			case uNumber:
+				k = Number
+			case uSymbol:
+				k = Symbol
+			}
+			emit(u.s, u.e, i+1, k)
+			i++
+			continue
+		}
+		end := hanRunEnd(units, i)
+		if end-i == 1 {
+			emit(u.s, u.e, i+1, Unigram)
+			i = end
+			continue
+		}
+		emit(u.s, u.e, i+1, Unigram)
+		for j := i; j < end-1; j++ {
+			emit(units[j].s, units[j+1].e, j+1, Bigram)
+		}
+		emit(units[end-1].s, units[end-1].e, end, Unigram)
+		i = end
+	}
+	return toks
+}
+
+// PhraseSlots turns a quoted phrase into the terms to look for in the gram
+// layer, one slot per position. A document matches when every slot's term
+// appears at consecutive positions, which happens exactly when the document
+// contains the phrase after folding. It returns nil when text has no units.
+func PhraseSlots(text string) []string {
+	f := Fold(text)
+	units := scanUnits(f.Text)
+	slots := make([]string, 0, len(units))
+	for i := 0; i < len(units); {
+		u := units[i]
+		if u.kind != uHan {
+			slots = append(slots, f.Text[u.s:u.e])
+			i++
+			continue
+		}
+		end := hanRunEnd(units, i)
+		for j := i; j < end-1; j++ {
+			slots = append(slots, f.Text[units[j].s:units[j+1].e])
+		}
+		last := units[end-1]
+		// The last character of a run is its own slot (a unigram: the run
+		// must end there in the document too) unless the phrase ends with a
+		// run of two or more characters, which may go on in the document.
+		if end < len(units) || end-i == 1 {
+			slots = append(slots, f.Text[last.s:last.e])
+		}
+		i = end
+	}
+	if len(slots) == 0 {
+		return nil
+	}
+	return slots
+}
+
+// SingleChar reports whether text folds to exactly one Chinese character,
+// which the gram layer can only find by prefix (every bigram starting with it,
+// or the unigram where it ends a run), and returns that character.
+func SingleChar(text string) (string, bool) {
+	f := Fold(text)
+	units := scanUnits(f.Text)
+	if len(units) == 1 && units[0].kind == uHan {
+		return f.Text[units[0].s:units[0].e], true
+	}
+	return "", false
+}
+
+// measureUnits are the characters that stay with a number before them, so
+// that 67.38万 and 2022年 are terms of their own.
+var measureUnits = map[rune]bool{}
+
+func init() {
+	for _, r := range "万亿千百年月日号元角个件次人项家条款章节岁天倍亩米吨度座所户名辆套台届期批类级周份页位只头" {
+		measureUnits[r] = true
+	}
+}
+
+// Words returns the word layer of text: words from the segmenter for Chinese
+// text (with the government lexicon), numbers kept whole (98.79), and numbers
+// with their unit (98.79%, 67.38万, 2022年) at the same position as the bare
+// number. Offsets point into the original text.
+func Words(text string) []Token {
+	f := Fold(text)
+	units := scanUnits(f.Text)
+	toks := make([]Token, 0, len(units)/2+1)
+	pos := 0
+	emit := func(s, e, p int, kind Kind) {
+		os, oe := f.Orig(s, e)
+		toks = append(toks, Token{Term: f.Text[s:e], Start: os, End: oe, Position: p, Kind: kind})
+	}
+	seg := segmenter()
+	for i := 0; i < len(units); {
+		u := units[i]
+		switch u.kind {
+		case uNumber:
+			pos++
+			emit(u.s, u.e, pos, Number)
+			if i+1 < len(units) && !units[i+1].sep {
+				n := units[i+1]
+				r, _ := utf8.DecodeRuneInString(f.Text[n.s:])
+				if (n.kind == uHan && measureUnits[r]) || (n.kind == uSymbol && (r == '%' || r == '‰' || r == '℃' || r == '‱')) {
+					emit(u.s, n.e, pos, Measure)
+					i += 2
+					continue
+				}
+			}
+			i++
+		case uLatin:
+			pos++
+			emit(u.s, u.e, pos, Latin)
+			i++
+		case uSymbol:
+			i++
+		default:
+			end := hanRunEnd(units, i)
+			base := units[i].s
+			run := f.Text[base:units[end-1].e]
+			for _, sg := range seg.Segment([]byte(run)) {
+				pos++
+				emit(base+sg.Start(), base+sg.End(), pos, Word)
+			}
+			i = end
+		}
+	}
+	return toks
+}
