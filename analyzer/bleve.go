@@ -21,15 +21,15 @@ const (
 type analyzerFunc func(string) []Token
 
 func (f analyzerFunc) Analyze(input []byte) analysis.TokenStream {
-	return toStream(f(string(input)))
+	return Stream(f(string(input)))
 }
 
 func (f analyzerFunc) Tokenize(input []byte) analysis.TokenStream {
 	return f.Analyze(input)
 }
 
-// toStream converts tokens to bleve's form.
-func toStream(toks []Token) analysis.TokenStream {
+// Stream converts tokens to bleve's form.
+func Stream(toks []Token) analysis.TokenStream {
 	stream := make(analysis.TokenStream, len(toks))
 	backing := make([]analysis.Token, len(toks))
 	for i, t := range toks {

@@ -41,13 +41,17 @@ func (k Kind) String() string {
 // Token is one term with its place in the original text.
 type Token struct {
 	// Term is the folded form that is indexed and matched.
-	Term string
+	Term string `json:"term"`
 	// Start and End are byte offsets in the original (unfolded) text.
-	Start, End int
+	Start int `json:"start"`
+	End   int `json:"end"`
 	// Position counts from 1; tokens at the same position are alternatives.
-	Position int
-	Kind     Kind
+	Position int  `json:"position"`
+	Kind     Kind `json:"kind"`
 }
+
+// MarshalText writes the kind by name.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
 type unitKind uint8
 

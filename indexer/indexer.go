@@ -1,0 +1,346 @@
+package indexer
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gongkai/gongkai/search"
+)
+
+// Options tune a run of Run.
+type Options struct {
+	// BatchSize is how many documents go into one index write (default 200).
+	BatchSize int
+	// Progress, when set, is called as input is read with the bytes read
+	// so far and the total size of the inputs.
+	Progress func(done, total int64)
+}
+
+// Summary tells what a run did.
+type Summary struct {
+	Files     int // input files read
+	Documents int // distinct documents read
+	Indexed   int // new or changed documents written to the index
+	Unchanged int // documents the index already held in this version
+	Sections  int // sections of the documents read
+	Skipped   int // files of other types inside folders, repeated records
+	Failed    int // files and records that could not be read
+	// TextBytes is the size of the body text of the indexed documents.
+	TextBytes int64
+	Seconds   float64
+	// Problems lists every file or record that failed, or was skipped for
+	// a reason the user should know.
+	Problems []*ParseError
+}
+
+// inputFile is one file to read.
+type inputFile struct {
+	path string
+	size int64
+	kind string // "jsonl", "txt", "html"
+}
+
+func kindOf(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl", ".ndjson":
+		return "jsonl"
+	case ".txt":
+		return "txt"
+	case ".html", ".htm", ".shtml":
+		return "html"
+	}
+	return ""
+}
+
+// collect lists the input files under paths: files given by name must be
+// of a known type; folders are walked recursively and files of other types
+// in them are counted as skipped.
+func collect(paths []string, sum *Summary) []inputFile {
+	var files []inputFile
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			sum.Failed++
+			sum.Problems = append(sum.Problems, &ParseError{Path: p, Err: err})
+			continue
+		}
+		if !info.IsDir() {
+			k := kindOf(p)
+			if k == "" {
+				sum.Failed++
+				sum.Problems = append(sum.Problems, &ParseError{Path: p, Err: errors.New("unsupported file type (want .jsonl, .txt, .html or .htm)")})
+				continue
+			}
+			files = append(files, inputFile{p, info.Size(), k})
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				sum.Failed++
+				sum.Problems = append(sum.Problems, &ParseError{Path: path, Err: err})
+				return nil
+			}
+			if d.IsDir() {
+				if path != p && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			k := kindOf(path)
+			if k == "" {
+				sum.Skipped++
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				sum.Failed++
+				sum.Problems = append(sum.Problems, &ParseError{Path: path, Err: err})
+				return nil
+			}
+			files = append(files, inputFile{path, info.Size(), k})
+			return nil
+		})
+		if err != nil {
+			sum.Failed++
+			sum.Problems = append(sum.Problems, &ParseError{Path: p, Err: err})
+		}
+	}
+	return files
+}
+
+// FileID derives a document id from a page's file name: the name without
+// its extension, with characters not allowed in ids replaced by '_'.
+func FileID(path string) string {
+	base := filepath.Base(path)
+	id := strings.TrimSuffix(base, filepath.Ext(base))
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune("/?#\\ \t\n\r", r) {
+			return '_'
+		}
+		return r
+	}, id)
+}
+
+// item is what the reader hands to the writer: a document or a problem.
+type item struct {
+	doc   *search.Document
+	where *ParseError // the document's origin, or a problem when doc is nil
+	bytes int64       // input bytes consumed since the previous item
+}
+
+// ParseFile reads the documents of one page file (.txt or .html). JSONL
+// files hold many documents; use Run or ReadJSONL for them.
+func ParseFile(path string) (*search.Document, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	id := FileID(path)
+	var doc *search.Document
+	switch kindOf(path) {
+	case "txt":
+		doc, err = ParseText(id, string(raw))
+	case "html":
+		doc, err = ParseHTML(id, raw)
+	default:
+		return nil, errors.New("unsupported file type")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if doc.Source == "" {
+		doc.Source = filepath.Base(path)
+	}
+	return doc, nil
+}
+
+// ReadJSONL reads JSONL records from r, calling fn for each document or
+// for each line that could not be read (with its line number).
+func ReadJSONL(r io.Reader, fn func(doc *search.Document, line int, n int64, err error) error) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	line := 0
+	for {
+		b, err := br.ReadBytes('\n')
+		if len(b) > 0 {
+			line++
+			n := int64(len(b))
+			if t := strings.TrimSpace(string(b)); t != "" {
+				doc, perr := ParseRecord([]byte(t))
+				if ferr := fn(doc, line, n, perr); ferr != nil {
+					return ferr
+				}
+			} else if ferr := fn(nil, line, n, nil); ferr != nil {
+				return ferr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// read sends the documents of files to out, and problems as items
+// without a document.
+func read(ctx context.Context, files []inputFile, out chan<- item) {
+	defer close(out)
+	send := func(it item) bool {
+		select {
+		case out <- it:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for _, f := range files {
+		switch f.kind {
+		case "jsonl":
+			fh, err := os.Open(f.path)
+			if err != nil {
+				if !send(item{where: &ParseError{Path: f.path, Err: err}, bytes: f.size}) {
+					return
+				}
+				continue
+			}
+			var done int64
+			err = ReadJSONL(fh, func(doc *search.Document, line int, n int64, perr error) error {
+				done += n
+				if doc == nil && perr == nil {
+					return nil
+				}
+				it := item{doc: doc, where: &ParseError{Path: f.path, Line: line, Err: perr}, bytes: n}
+				if !send(it) {
+					return ctx.Err()
+				}
+				return nil
+			})
+			fh.Close()
+			if err != nil && ctx.Err() == nil {
+				if !send(item{where: &ParseError{Path: f.path, Err: err}, bytes: f.size - done}) {
+					return
+				}
+			}
+			if ctx.Err() != nil {
+				return
+			}
+		default:
+			doc, err := ParseFile(f.path)
+			if !send(item{doc: doc, where: &ParseError{Path: f.path, Err: err}, bytes: f.size}) {
+				return
+			}
+		}
+	}
+}
+
+// Run reads every input under paths and brings the index up to date:
+// new and changed documents are written, unchanged ones are skipped, files
+// and records that cannot be read are reported in the summary and
+// skipped. Only a failure to write the index stops the run.
+func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (*Summary, error) {
+	start := time.Now()
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 200
+	}
+	sum := &Summary{}
+	files := collect(paths, sum)
+	sum.Files = len(files)
+	var total, done int64
+	for _, f := range files {
+		total += f.size
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	items := make(chan item, 2*opt.BatchSize)
+	go read(ctx, files, items)
+
+	// seen maps the ids read in this run to their hash and origin: the
+	// first record of an id wins, an identical repeat is skipped quietly.
+	type origin struct {
+		hash  string
+		where string
+	}
+	seen := map[string]origin{}
+	var batch []*search.Document
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		same, err := idx.Unchanged(ctx, batch)
+		if err != nil {
+			return err
+		}
+		var changed []*search.Document
+		for _, d := range batch {
+			if same[d.ID] {
+				sum.Unchanged++
+				continue
+			}
+			changed = append(changed, d)
+		}
+		if err := idx.Put(ctx, changed); err != nil {
+			return err
+		}
+		sum.Indexed += len(changed)
+		for _, d := range changed {
+			for _, p := range d.Paragraphs {
+				sum.TextBytes += int64(len(p.Text))
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for it := range items {
+		done += it.bytes
+		if opt.Progress != nil {
+			opt.Progress(done, total)
+		}
+		if it.doc == nil {
+			sum.Failed++
+			sum.Problems = append(sum.Problems, it.where)
+			continue
+		}
+		d := it.doc
+		h := d.Hash()
+		if o, ok := seen[d.ID]; ok {
+			sum.Skipped++
+			if o.hash != h {
+				it.where.Err = fmt.Errorf("document id %s was already read from %s with different content; this one is skipped", d.ID, o.where)
+				sum.Problems = append(sum.Problems, it.where)
+			}
+			continue
+		}
+		where := it.where.Path
+		if it.where.Line > 0 {
+			where = fmt.Sprintf("%s:%d", where, it.where.Line)
+		}
+		seen[d.ID] = origin{h, where}
+		sum.Documents++
+		sum.Sections += len(d.Sections)
+		batch = append(batch, d)
+		if len(batch) >= opt.BatchSize {
+			if err := flush(); err != nil {
+				return sum, err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return sum, err
+	}
+	if err := flush(); err != nil {
+		return sum, err
+	}
+	sort.SliceStable(sum.Problems, func(i, j int) bool { return sum.Problems[i].Path < sum.Problems[j].Path })
+	sum.Seconds = time.Since(start).Seconds()
+	return sum, nil
+}

@@ -1,0 +1,380 @@
+package bleve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+
+	blevelib "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/gongkai/gongkai/analyzer"
+	"github.com/gongkai/gongkai/search"
+)
+
+// formatVersion changes whenever the way documents become index terms
+// changes; an index of another version must be rebuilt.
+const formatVersion = "gongkai-1"
+
+var (
+	keyStats   = []byte("gongkai:stats")
+	keyVersion = []byte("gongkai:version")
+)
+
+// Index is a gongkai index stored by bleve (scorch) in a folder.
+type Index struct {
+	idx   blevelib.Index
+	dir   string
+	write sync.Mutex // one writer at a time: stats are read-modify-write
+	stats atomic.Pointer[stats]
+}
+
+var _ search.Index = (*Index)(nil)
+
+// stats are the true BM25 collection statistics: bleve's own estimate of
+// the average field length counts distinct terms, not tokens.
+type stats struct {
+	Docs   int            `json:"docs"`
+	Tokens map[string]int `json:"tokens"`
+}
+
+// Open opens the index in dir, creating it (and dir) when there is none.
+func Open(dir string) (*Index, error) {
+	var idx blevelib.Index
+	var err error
+	if _, statErr := os.Stat(filepath.Join(dir, "index_meta.json")); statErr == nil {
+		idx, err = blevelib.Open(dir)
+		if err != nil {
+			return nil, fmt.Errorf("open index %s: %w", dir, err)
+		}
+		v, err := idx.GetInternal(keyVersion)
+		if err != nil || string(v) != formatVersion {
+			idx.Close()
+			return nil, fmt.Errorf("index %s was built by another version of gongkai (%q, need %q): delete the folder and index again", dir, v, formatVersion)
+		}
+	} else {
+		if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
+			return nil, fmt.Errorf("create index folder: %w", err)
+		}
+		idx, err = blevelib.New(dir, newMapping())
+		if err != nil {
+			return nil, fmt.Errorf("create index %s: %w", dir, err)
+		}
+		if err := idx.SetInternal(keyVersion, []byte(formatVersion)); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("create index %s: %w", dir, err)
+		}
+	}
+	ix := &Index{idx: idx, dir: dir}
+	st := &stats{Tokens: map[string]int{}}
+	if b, err := idx.GetInternal(keyStats); err == nil && len(b) > 0 {
+		if err := json.Unmarshal(b, st); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("read index statistics: %w", err)
+		}
+	}
+	ix.stats.Store(st)
+	return ix, nil
+}
+
+// Close closes the index.
+func (ix *Index) Close() error { return ix.idx.Close() }
+
+// Count returns the number of documents.
+func (ix *Index) Count() (uint64, error) {
+	return ix.idx.DocCount()
+}
+
+// fixed is an analyzer that returns tokens computed beforehand, so that a
+// document is analyzed once, in our workers, and bleve only writes it.
+type fixed analysis.TokenStream
+
+func (f fixed) Analyze([]byte) analysis.TokenStream { return analysis.TokenStream(f) }
+
+// built is a document ready for bleve, with its token counts.
+type built struct {
+	doc  *document.Document
+	lens map[string]int
+}
+
+// keyOf folds a title or query into the form used for exact title matches:
+// folded, without spaces and punctuation.
+func keyOf(s string) string {
+	var b strings.Builder
+	for _, r := range analyzer.FoldString(s) {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func buildDocument(d *search.Document) (*built, error) {
+	doc := document.NewDocument(d.ID)
+	lens := map[string]int{}
+	addText := func(name, value string, opts index.FieldIndexingOptions, toks []analyzer.Token) {
+		if value == "" {
+			return
+		}
+		stream := fixed(tokenStream(toks))
+		lens[name] += len(stream)
+		doc.AddField(document.NewTextFieldCustom(name, nil, []byte(value), opts, stream))
+	}
+	addKeyword := func(name, value string, opts index.FieldIndexingOptions) {
+		if value == "" {
+			return
+		}
+		lens[name]++
+		doc.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(value), opts))
+	}
+	body := d.Body()
+	heads := d.Headings()
+	addText(fTitle, d.Title, optWords, analyzer.Words(d.Title))
+	addText(fTitleBi, d.Title, optGrams, analyzer.Grams(d.Title))
+	addText(fHeadBi, heads, optGrams, analyzer.Grams(heads))
+	addText(fBody, body, optWords, analyzer.Words(body))
+	addText(fBodyBi, body, optGrams, analyzer.Grams(body))
+	addText(fAgencyBi, d.Agency, optGrams, analyzer.Grams(d.Agency))
+	addKeyword(fAgency, d.Agency, optFacet)
+	addKeyword(fDocType, d.DocType, optFacet)
+	if y := d.YearOf(); y > 0 {
+		addKeyword(fYear, strconv.Itoa(y), optFacet)
+	}
+	if d.Date != "" {
+		t, err := time.Parse("2006-01-02", d.Date)
+		if err != nil {
+			return nil, fmt.Errorf("document %s: date %q: %w", d.ID, d.Date, err)
+		}
+		f, err := document.NewDateTimeFieldWithIndexingOptions(fDate, nil, t, time.RFC3339, optFacet)
+		if err != nil {
+			return nil, fmt.Errorf("document %s: date: %w", d.ID, err)
+		}
+		lens[fDate]++
+		doc.AddField(f)
+	}
+	if d.DocNumber != "" {
+		c, _ := search.CanonicalDocNum(d.DocNumber)
+		addKeyword(fDocNum, c, optKeyword)
+	}
+	addKeyword(fTitleKey, keyOf(d.Title), optKeyword)
+	addKeyword(fHash, d.Hash(), optKeyword)
+	src, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("document %s: %w", d.ID, err)
+	}
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fSrc, nil, src, optStored))
+	lb, _ := json.Marshal(lens)
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fLens, nil, lb, optStored))
+	return &built{doc: doc, lens: lens}, nil
+}
+
+func tokenStream(toks []analyzer.Token) analysis.TokenStream { return analyzer.Stream(toks) }
+
+// Put adds or replaces documents; they are searchable when it returns.
+// Documents are analyzed in parallel on all cores.
+func (ix *Index) Put(ctx context.Context, docs []*search.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	builtDocs := make([]*built, len(docs))
+	errs := make([]error, len(docs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(docs))
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(docs) || ctx.Err() != nil {
+					return
+				}
+				builtDocs[i], errs[i] = buildDocument(docs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+
+	ix.write.Lock()
+	defer ix.write.Unlock()
+	st := ix.stats.Load().clone()
+	batch := ix.idx.NewBatch()
+	seen := map[string]bool{}
+	for i, b := range builtDocs {
+		id := docs[i].ID
+		if seen[id] {
+			return fmt.Errorf("document id %s appears twice in one batch", id)
+		}
+		seen[id] = true
+		old, err := ix.storedLens(id)
+		if err != nil {
+			return err
+		}
+		if old != nil {
+			st.remove(old)
+		}
+		st.add(b.lens)
+		if err := batch.IndexAdvanced(b.doc); err != nil {
+			return fmt.Errorf("index %s: %w", id, err)
+		}
+	}
+	return ix.commit(batch, st)
+}
+
+// Delete removes documents by id.
+func (ix *Index) Delete(ctx context.Context, ids ...string) error {
+	ix.write.Lock()
+	defer ix.write.Unlock()
+	st := ix.stats.Load().clone()
+	batch := ix.idx.NewBatch()
+	for _, id := range ids {
+		old, err := ix.storedLens(id)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			continue
+		}
+		st.remove(old)
+		batch.Delete(id)
+	}
+	if batch.Size() == 0 {
+		return nil
+	}
+	return ix.commit(batch, st)
+}
+
+func (ix *Index) commit(batch *blevelib.Batch, st *stats) error {
+	sb, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	batch.SetInternal(keyStats, sb)
+	if err := ix.idx.Batch(batch); err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	ix.stats.Store(st)
+	return nil
+}
+
+// storedLens returns the token counts stored with document id, or nil when
+// the index does not hold it.
+func (ix *Index) storedLens(id string) (map[string]int, error) {
+	d, err := ix.idx.Document(id)
+	if err != nil {
+		return nil, fmt.Errorf("look up %s: %w", id, err)
+	}
+	if d == nil {
+		return nil, nil
+	}
+	var lens map[string]int
+	d.VisitFields(func(f index.Field) {
+		if f.Name() == fLens {
+			_ = json.Unmarshal(f.Value(), &lens)
+		}
+	})
+	if lens == nil {
+		lens = map[string]int{}
+	}
+	return lens, nil
+}
+
+func (s *stats) clone() *stats {
+	c := &stats{Docs: s.Docs, Tokens: make(map[string]int, len(s.Tokens))}
+	for k, v := range s.Tokens {
+		c.Tokens[k] = v
+	}
+	return c
+}
+
+func (s *stats) add(lens map[string]int) {
+	s.Docs++
+	for k, v := range lens {
+		s.Tokens[k] += v
+	}
+}
+
+func (s *stats) remove(lens map[string]int) {
+	s.Docs--
+	for k, v := range lens {
+		s.Tokens[k] -= v
+	}
+}
+
+// Unchanged returns the ids of docs that the index holds in the same version.
+func (ix *Index) Unchanged(ctx context.Context, docs []*search.Document) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(docs) == 0 {
+		return out, nil
+	}
+	want := make(map[string]string, len(docs))
+	qs := make([]query.Query, 0, len(docs))
+	for _, d := range docs {
+		h := d.Hash()
+		want[d.ID] = h
+		tq := query.NewTermQuery(h)
+		tq.SetField(fHash)
+		qs = append(qs, tq)
+	}
+	req := blevelib.NewSearchRequestOptions(query.NewDisjunctionQuery(qs), len(docs), 0, false)
+	req.Score = "none"
+	res, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("compare with index: %w", err)
+	}
+	for _, h := range res.Hits {
+		if _, ok := want[h.ID]; ok {
+			out[h.ID] = true
+		}
+	}
+	return out, nil
+}
+
+// Document returns the stored document id.
+func (ix *Index) Document(ctx context.Context, id string) (*search.Document, error) {
+	d, err := ix.idx.Document(id)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", id, err)
+	}
+	if d == nil {
+		return nil, search.ErrNotFound
+	}
+	var src []byte
+	d.VisitFields(func(f index.Field) {
+		if f.Name() == fSrc {
+			src = f.Value()
+		}
+	})
+	return decodeSource(id, src)
+}
+
+func decodeSource(id string, src []byte) (*search.Document, error) {
+	if src == nil {
+		return nil, fmt.Errorf("document %s has no stored source", id)
+	}
+	var doc search.Document
+	if err := json.Unmarshal(src, &doc); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", id, err)
+	}
+	return &doc, nil
+}

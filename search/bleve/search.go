@@ -1,0 +1,378 @@
+package bleve
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	blevelib "github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/gongkai/gongkai/analyzer"
+	"github.com/gongkai/gongkai/search"
+)
+
+// Weights of where a term matches. A match in the title counts most, then
+// in a heading, then in the body.
+const (
+	boostTitle    = 3.0
+	boostHead     = 1.5
+	boostBody     = 1.0
+	boostDocNum   = 10.0
+	boostTitleKey = 20.0
+	boostFilter   = 0.0001 // filters must not change the ranking
+)
+
+// clauseTerms records, for each clause of the query, the gram terms that
+// stand for it in the body, so that matches can be traced back to clauses.
+type clauseTerms struct {
+	exact  map[string][]int // gram term → clauses
+	prefix map[string][]int // single character → clauses (matched by prefix)
+	n      int
+}
+
+func newClauseTerms() *clauseTerms {
+	return &clauseTerms{exact: map[string][]int{}, prefix: map[string][]int{}}
+}
+
+// gramMatch returns a query for text on a gram field: a phrase of its
+// slots, a term for a single slot, or a prefix for a single character.
+// clause, when ≥ 0, is recorded in ct.
+func gramMatch(text, field string, boost float64, ct *clauseTerms, clause int) query.Query {
+	if c, ok := analyzer.SingleChar(text); ok {
+		if ct != nil && clause >= 0 {
+			ct.prefix[c] = appendOnce(ct.prefix[c], clause)
+		}
+		pq := query.NewPrefixQuery(c)
+		pq.SetField(field)
+		pq.SetBoost(boost)
+		return pq
+	}
+	slots := analyzer.PhraseSlots(text)
+	if len(slots) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	if ct != nil && clause >= 0 {
+		for _, s := range slots {
+			ct.exact[s] = appendOnce(ct.exact[s], clause)
+		}
+	}
+	if len(slots) == 1 {
+		tq := query.NewTermQuery(slots[0])
+		tq.SetField(field)
+		tq.SetBoost(boost)
+		return tq
+	}
+	pq := query.NewPhraseQuery(slots, field)
+	pq.SetBoost(boost)
+	return pq
+}
+
+func appendOnce(s []int, v int) []int {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+// textMatch matches text anywhere a user would look: title, headings, body.
+func textMatch(text string, ct *clauseTerms, clause int) query.Query {
+	qs := []query.Query{
+		gramMatch(text, fTitleBi, boostTitle, nil, -1),
+		gramMatch(text, fHeadBi, boostHead, nil, -1),
+		gramMatch(text, fBodyBi, boostBody, ct, clause),
+	}
+	if c, ok := search.CanonicalDocNum(text); ok {
+		tq := query.NewTermQuery(c)
+		tq.SetField(fDocNum)
+		tq.SetBoost(boostDocNum)
+		qs = append(qs, tq)
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// buildQuery turns a parsed query into a bleve query and records which
+// gram terms belong to which clause.
+func buildQuery(q *search.Query) (query.Query, *clauseTerms) {
+	ct := newClauseTerms()
+	var must, should, mustNot []query.Query
+
+	if q.Question {
+		text := q.Groups[0][0].Text
+		words := analyzer.ContentWords(text)
+		var parts []query.Query
+		for i, w := range words {
+			parts = append(parts, textMatch(w, ct, i))
+		}
+		ct.n = len(words)
+		dq := query.NewDisjunctionQuery(parts)
+		must = append(must, dq)
+		// The question as typed, when a document contains it, counts most.
+		should = append(should, gramMatch(text, fTitleBi, 2*boostTitle, nil, -1), gramMatch(text, fBodyBi, 2*boostBody, nil, -1))
+	} else {
+		for i, group := range q.Groups {
+			var alts []query.Query
+			for _, t := range group {
+				alts = append(alts, textMatch(t.Text, ct, i))
+			}
+			if len(alts) == 1 {
+				must = append(must, alts[0])
+			} else {
+				must = append(must, query.NewDisjunctionQuery(alts))
+			}
+		}
+		ct.n = len(q.Groups)
+	}
+	// A query that is exactly a document's title finds that document first.
+	if raw := rawText(q); raw != "" {
+		tq := query.NewTermQuery(keyOf(raw))
+		tq.SetField(fTitleKey)
+		tq.SetBoost(boostTitleKey)
+		should = append(should, tq)
+	}
+	for _, t := range q.Excluded {
+		mustNot = append(mustNot, gramMatch(t.Text, fTitleBi, 1, nil, -1), gramMatch(t.Text, fBodyBi, 1, nil, -1))
+	}
+	must = append(must, filterQueries(&q.Filters)...)
+	if len(must) == 0 {
+		must = append(must, query.NewMatchAllQuery())
+	}
+	bq := query.NewBooleanQuery(must, should, mustNot)
+	return bq, ct
+}
+
+// rawText returns the query's text when it is a single keyword or phrase
+// (used for the exact-title boost), else "".
+func rawText(q *search.Query) string {
+	if len(q.Groups) == 1 && len(q.Groups[0]) == 1 {
+		return q.Groups[0][0].Text
+	}
+	return ""
+}
+
+func low(q query.Query) query.Query {
+	if b, ok := q.(query.BoostableQuery); ok {
+		b.SetBoost(boostFilter)
+	}
+	return q
+}
+
+func anyOf(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+func filterQueries(f *search.Filters) []query.Query {
+	var out []query.Query
+	if len(f.Agency) > 0 {
+		var qs []query.Query
+		for _, a := range f.Agency {
+			qs = append(qs, low(gramMatch(a, fAgencyBi, boostFilter, nil, -1)))
+		}
+		out = append(out, anyOf(qs))
+	}
+	if len(f.DocType) > 0 {
+		var qs []query.Query
+		for _, t := range f.DocType {
+			tq := query.NewTermQuery(strings.TrimSpace(t))
+			tq.SetField(fDocType)
+			qs = append(qs, low(tq))
+		}
+		out = append(out, anyOf(qs))
+	}
+	if len(f.Year) > 0 {
+		var qs []query.Query
+		for _, y := range f.Year {
+			tq := query.NewTermQuery(strconv.Itoa(y))
+			tq.SetField(fYear)
+			qs = append(qs, low(tq))
+		}
+		out = append(out, anyOf(qs))
+	}
+	if len(f.DocNum) > 0 {
+		var qs []query.Query
+		for _, d := range f.DocNum {
+			c, _ := search.CanonicalDocNum(d)
+			pq := query.NewPrefixQuery(c)
+			pq.SetField(fDocNum)
+			qs = append(qs, low(pq))
+		}
+		out = append(out, anyOf(qs))
+	}
+	for _, t := range f.Title {
+		out = append(out, low(gramMatch(t, fTitleBi, boostFilter, nil, -1)))
+	}
+	if f.From != "" || f.To != "" {
+		var from, to time.Time
+		if f.From != "" {
+			from, _ = time.Parse("2006-01-02", f.From)
+		}
+		if f.To != "" {
+			to, _ = time.Parse("2006-01-02", f.To)
+			to = to.Add(24*time.Hour - time.Nanosecond)
+		}
+		yes := true
+		dq := query.NewDateRangeInclusiveQuery(from, to, &yes, &yes)
+		dq.SetField(fDate)
+		out = append(out, low(dq))
+	}
+	return out
+}
+
+// bm25Stats returns the true collection statistics for BM25.
+func (ix *Index) bm25Stats() *bsearch.BM25Stats {
+	st := ix.stats.Load()
+	card := make(map[string]int, len(scoredFields))
+	for _, f := range scoredFields {
+		card[f] = st.Tokens[f]
+	}
+	return &bsearch.BM25Stats{DocCount: float64(max(st.Docs, 1)), FieldCardinality: card}
+}
+
+// Search runs q and shapes the result of the contract.
+func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Request) (*search.Result, error) {
+	start := time.Now()
+	bq, ct := buildQuery(q)
+	size, from := req.Size, (req.Page-1)*req.Size
+	if req.Mode == search.ModePassages {
+		size, from = search.PassagePool, 0
+	}
+	sr := blevelib.NewSearchRequestOptions(bq, size, from, false)
+	sr.Fields = []string{fSrc}
+	sr.IncludeLocations = true
+	sr.AddFacet("agency", blevelib.NewFacetRequest(fAgency, search.FacetEntries))
+	sr.AddFacet("doc_type", blevelib.NewFacetRequest(fDocType, search.FacetEntries))
+	sr.AddFacet("year", blevelib.NewFacetRequest(fYear, search.FacetEntries))
+	if req.Sort == search.SortDate {
+		sr.SortBy([]string{"-" + fDate, "-_score"})
+	}
+	sr.PreSearchData = map[string]interface{}{bsearch.BM25PreSearchDataKey: ix.bm25Stats()}
+	res, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+
+	out := &search.Result{
+		Query: q.Raw,
+		Total: int(res.Total),
+		Page:  req.Page,
+		Size:  req.Size,
+		Mode:  req.Mode,
+		Hits:  []search.Hit{},
+	}
+	out.Facets = facets(res)
+	type scored struct {
+		hit search.Hit
+		sec search.SectionHit
+		key float64
+	}
+	var passages []scored
+	maxScore := res.MaxScore
+	for _, h := range res.Hits {
+		src, _ := h.Fields[fSrc].(string)
+		doc, err := decodeSource(h.ID, []byte(src))
+		if err != nil {
+			return nil, err
+		}
+		spans := bodySpans(doc, h.Locations[fBodyBi], ct)
+		hit := search.Hit{
+			ID: doc.ID, Title: doc.Title, Agency: doc.Agency, DocNumber: doc.DocNumber, Date: doc.Date,
+			DocType: doc.DocType, Category: doc.Category, URL: doc.SourceURL,
+			Score: round3(h.Score), Sections: []search.SectionHit{},
+		}
+		if req.Mode == search.ModePassages {
+			for _, s := range search.RankSections(doc, spans, ct.n, len(doc.Sections)) {
+				rel := 0.0
+				if maxScore > 0 {
+					rel = h.Score / maxScore
+				}
+				passages = append(passages, scored{hit: hit, sec: s, key: s.Score + 2*rel})
+			}
+			continue
+		}
+		hit.Sections = search.RankSections(doc, spans, ct.n, search.MaxSections)
+		out.Hits = append(out.Hits, hit)
+	}
+	if req.Mode == search.ModePassages {
+		sort.SliceStable(passages, func(i, j int) bool { return passages[i].key > passages[j].key })
+		out.Total = len(passages)
+		for i := offset(req); i < len(passages) && i < offset(req)+req.Size; i++ {
+			p := passages[i]
+			p.hit.Score = round3(p.key)
+			p.hit.Sections = []search.SectionHit{p.sec}
+			out.Hits = append(out.Hits, p.hit)
+		}
+	}
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+func offset(req *search.Request) int { return (req.Page - 1) * req.Size }
+
+func round3(f float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'f', 3, 64), 64)
+	return v
+}
+
+// bodySpans turns the term locations of the body gram field into spans
+// attributed to query clauses.
+func bodySpans(doc *search.Document, locs bsearch.TermLocationMap, ct *clauseTerms) []search.Span {
+	if len(locs) == 0 {
+		return nil
+	}
+	var body string
+	var spans []search.Span
+	for term, ls := range locs {
+		clauses := ct.exact[term]
+		prefixLen := 0
+		if clauses == nil {
+			r, size := utf8.DecodeRuneInString(term)
+			if r != utf8.RuneError {
+				clauses = ct.prefix[term[:size]]
+				prefixLen = size
+			}
+		}
+		if clauses == nil {
+			continue
+		}
+		for _, l := range ls {
+			s, e := int(l.Start), int(l.End)
+			if prefixLen > 0 && prefixLen < len(term) {
+				// A prefix match on a bigram marks only its first character.
+				if body == "" {
+					body = doc.Body()
+				}
+				_, size := utf8.DecodeRuneInString(body[s:])
+				e = s + size
+			}
+			for _, c := range clauses {
+				spans = append(spans, search.Span{Start: s, End: e, Clause: c})
+			}
+		}
+	}
+	return spans
+}
+
+func facets(res *blevelib.SearchResult) search.Facets {
+	get := func(name string) []search.FacetValue {
+		out := []search.FacetValue{}
+		fr, ok := res.Facets[name]
+		if !ok || fr.Terms == nil {
+			return out
+		}
+		for _, t := range fr.Terms.Terms() {
+			out = append(out, search.FacetValue{Value: t.Term, Count: t.Count})
+		}
+		return out
+	}
+	return search.Facets{Agency: get("agency"), DocType: get("doc_type"), Year: get("year")}
+}

@@ -1,0 +1,268 @@
+package search
+
+import (
+	"html"
+	"math"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Span is a matched stretch of a document body, in byte offsets of
+// Document.Body, found for query clause Clause (the index of a group of the
+// query, or of a content word in question mode).
+type Span struct {
+	Start, End int
+	Clause     int
+}
+
+// SnippetRunes is the length a snippet aims for, in characters.
+const SnippetRunes = 110
+
+// mergeSpans sorts spans and joins those that overlap or touch, so that a
+// match spanning several tokens becomes one mark.
+func mergeSpans(spans []Span) []Span {
+	if len(spans) == 0 {
+		return nil
+	}
+	s := append([]Span(nil), spans...)
+	sort.Slice(s, func(i, j int) bool {
+		if s[i].Start != s[j].Start {
+			return s[i].Start < s[j].Start
+		}
+		return s[i].End > s[j].End
+	})
+	out := s[:1]
+	for _, sp := range s[1:] {
+		last := &out[len(out)-1]
+		if sp.Start <= last.End {
+			if sp.End > last.End {
+				last.End = sp.End
+			}
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// sectionScore is the score of one section for a query with n clauses:
+// coverage of the clauses counts most, then how often they occur
+// (saturating), then matches in the section's own heading.
+type sectionMatch struct {
+	section   int
+	score     float64
+	perClause map[int]int
+	headHits  int
+	spans     []Span
+}
+
+// RankSections groups spans by section and returns up to max sections of
+// doc, best first, each with its best paragraph and a snippet. nClauses is
+// the number of clauses of the query (for coverage).
+func RankSections(doc *Document, spans []Span, nClauses, max int) []SectionHit {
+	matches := rankSections(doc, spans, nClauses)
+	if len(matches) > max {
+		matches = matches[:max]
+	}
+	body := doc.Body()
+	starts := doc.ParagraphStarts()
+	out := make([]SectionHit, 0, len(matches))
+	for _, m := range matches {
+		out = append(out, sectionHit(doc, body, starts, m))
+	}
+	return out
+}
+
+func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
+	if len(spans) == 0 || len(doc.Sections) == 0 {
+		return nil
+	}
+	starts := doc.ParagraphStarts()
+	bySection := map[int]*sectionMatch{}
+	for _, sp := range spans {
+		p := sort.SearchInts(starts, sp.Start+1) - 1 // paragraph index
+		if p < 0 {
+			continue
+		}
+		si := doc.SectionOf(p + 1)
+		if si < 0 {
+			continue
+		}
+		m := bySection[si]
+		if m == nil {
+			m = &sectionMatch{section: si, perClause: map[int]int{}}
+			bySection[si] = m
+		}
+		m.perClause[sp.Clause]++
+		if doc.Paragraphs[p].Heading {
+			m.headHits++
+		}
+		m.spans = append(m.spans, sp)
+	}
+	out := make([]*sectionMatch, 0, len(bySection))
+	for _, m := range bySection {
+		cover := float64(len(m.perClause)) / float64(max(nClauses, 1))
+		freq := 0.0
+		for _, n := range m.perClause {
+			freq += math.Log1p(float64(n))
+		}
+		sec := doc.Sections[m.section]
+		length := 0
+		for p := sec.First; p <= sec.Last; p++ {
+			length += utf8.RuneCountInString(doc.Paragraphs[p-1].Text)
+		}
+		// Long sections collect matches by chance; dampen them a little.
+		norm := 1 / (1 + 0.15*math.Log1p(float64(length)/400))
+		m.score = 3*cover + freq*norm + 0.5*math.Min(float64(m.headHits), 2)
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].section < out[j].section
+	})
+	return out
+}
+
+// sectionHit picks the best paragraph of a matched section and cuts its snippet.
+func sectionHit(doc *Document, body string, starts []int, m *sectionMatch) SectionHit {
+	sec := doc.Sections[m.section]
+	// Best paragraph: most distinct clauses, then most matches, then first.
+	type para struct{ clauses, hits int }
+	paras := map[int]*para{}
+	clauseSeen := map[[2]int]bool{}
+	for _, sp := range m.spans {
+		p := sort.SearchInts(starts, sp.Start+1) - 1
+		pp := paras[p]
+		if pp == nil {
+			pp = &para{}
+			paras[p] = pp
+		}
+		pp.hits++
+		if !clauseSeen[[2]int{p, sp.Clause}] {
+			clauseSeen[[2]int{p, sp.Clause}] = true
+			pp.clauses++
+		}
+	}
+	best := -1
+	for p, pp := range paras {
+		if best < 0 {
+			best = p
+			continue
+		}
+		b := paras[best]
+		if pp.clauses > b.clauses || (pp.clauses == b.clauses && (pp.hits > b.hits || (pp.hits == b.hits && p < best))) {
+			best = p
+		}
+	}
+	pStart := starts[best]
+	pEnd := pStart + len(doc.Paragraphs[best].Text)
+	var local []Span
+	for _, sp := range m.spans {
+		if sp.Start >= pStart && sp.End <= pEnd {
+			local = append(local, Span{Start: sp.Start - pStart, End: sp.End - pStart, Clause: sp.Clause})
+		}
+	}
+	path := sec.Path
+	if path == nil {
+		path = []string{}
+	}
+	return SectionHit{
+		ID:        sec.ID,
+		Path:      path,
+		Paragraph: best + 1,
+		Score:     math.Round(m.score*1000) / 1000,
+		Snippet:   Snippet(doc.Paragraphs[best].Text, local, SnippetRunes),
+	}
+}
+
+// sentenceEnd reports whether r ends a sentence or clause where a snippet
+// may start or stop.
+func sentenceEnd(r rune) bool {
+	switch r {
+	case '。', '！', '？', '；', '!', '?', ';', '\n':
+		return true
+	}
+	return false
+}
+
+// Snippet cuts about width characters of text around its densest cluster of
+// spans (byte offsets into text), preferring sentence boundaries, and
+// returns it HTML-escaped with <mark> around the merged spans.
+func Snippet(text string, spans []Span, width int) string {
+	spans = mergeSpans(spans)
+	if len(text) == 0 {
+		return ""
+	}
+	// Rune index ↔ byte offset.
+	offs := make([]int, 0, len(text)+1)
+	for i := range text {
+		offs = append(offs, i)
+	}
+	offs = append(offs, len(text))
+	n := len(offs) - 1
+	runeAt := func(b int) int { return sort.SearchInts(offs, b) }
+
+	from, to := 0, n
+	if n > width {
+		// Window start: the span that begins the densest window.
+		bestStart, bestCount := 0, -1
+		for i, sp := range spans {
+			ws := runeAt(sp.Start)
+			count := 0
+			for _, sp2 := range spans[i:] {
+				if runeAt(sp2.End) <= ws+width {
+					count++
+				}
+			}
+			if count > bestCount {
+				bestStart, bestCount = ws, count
+			}
+		}
+		// Give the match some context before it, back to a sentence start
+		// if one is near.
+		from = max(bestStart-width/4, 0)
+		rs := []rune(text)
+		for i := bestStart - 1; i >= max(bestStart-width/2, 0); i-- {
+			if sentenceEnd(rs[i]) {
+				from = i + 1
+				break
+			}
+			if i == 0 {
+				from = 0
+			}
+		}
+		to = min(from+width, n)
+		// Stop at a sentence end if one is near the window's end.
+		for i := to - 1; i > to-width/4 && i > from; i-- {
+			if sentenceEnd(rs[i]) {
+				to = i + 1
+				break
+			}
+		}
+	}
+	bs, be := offs[from], offs[to]
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("…")
+	}
+	pos := bs
+	for _, sp := range spans {
+		s, e := max(sp.Start, bs), min(sp.End, be)
+		if s >= e {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[pos:s]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[s:e]))
+		b.WriteString("</mark>")
+		pos = e
+	}
+	b.WriteString(html.EscapeString(text[pos:be]))
+	if to < n {
+		b.WriteString("…")
+	}
+	return b.String()
+}

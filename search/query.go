@@ -1,0 +1,320 @@
+package search
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gongkai/gongkai/analyzer"
+)
+
+// QueryError is a query or request the user has to fix. Msg is shown to
+// the user (in Chinese); Detail says the same for logs.
+type QueryError struct {
+	Msg    string
+	Detail string
+}
+
+func (e *QueryError) Error() string { return e.Msg }
+
+func queryErr(detail, format string, args ...any) error {
+	return &QueryError{Msg: fmt.Sprintf(format, args...), Detail: detail}
+}
+
+// Query is a parsed search query (see the query syntax in README.md).
+type Query struct {
+	Raw string
+	// Groups must all match; a group matches when any of its terms does
+	// (terms joined by OR).
+	Groups [][]Term
+	// Excluded terms must not match.
+	Excluded []Term
+	Filters  Filters
+	// Question is set for a question or sentence typed as one run: it is
+	// ranked over its content words instead of requiring all of it.
+	Question bool
+}
+
+// Term is a keyword or a quoted phrase.
+type Term struct {
+	Text   string
+	Phrase bool
+}
+
+// Filters restrict the documents a query can match. Values of one kind are
+// alternatives (agency:A agency:B matches either); kinds combine with AND.
+type Filters struct {
+	Agency  []string // issuing agency contains
+	DocType []string // document type equals
+	Year    []int
+	DocNum  []string // document number, any bracket style (prefix)
+	Title   []string // title contains
+	From    string   // publication date on or after, YYYY-MM-DD
+	To      string   // publication date on or before, YYYY-MM-DD
+}
+
+// Empty reports whether no filter is set.
+func (f *Filters) Empty() bool {
+	return len(f.Agency) == 0 && len(f.DocType) == 0 && len(f.Year) == 0 && len(f.DocNum) == 0 &&
+		len(f.Title) == 0 && f.From == "" && f.To == ""
+}
+
+// filterNames maps every accepted filter name (English and Chinese) to its
+// canonical name.
+var filterNames = map[string]string{
+	"agency": "agency", "机关": "agency", "发文机关": "agency",
+	"type": "type", "文种": "type",
+	"year": "year", "年份": "year",
+	"docnum": "docnum", "文号": "docnum", "发文字号": "docnum",
+	"title": "title", "标题": "title",
+	"from": "from", "从": "from", "起": "from",
+	"to": "to", "到": "to", "止": "to",
+}
+
+func isSpace(r rune) bool { return unicode.IsSpace(r) }
+
+func isOpenQuote(r rune) bool  { return r == '"' || r == '“' || r == '＂' }
+func isCloseQuote(r rune) bool { return r == '"' || r == '”' || r == '＂' }
+
+// Parse parses the query syntax. It never panics; a query it cannot make
+// sense of yields a *QueryError that says what to fix.
+func Parse(raw string) (*Query, error) {
+	if utf8.RuneCountInString(raw) > MaxQueryLen {
+		return nil, queryErr("query too long", "查询过长（最多 %d 个字符）", MaxQueryLen)
+	}
+	if !utf8.ValidString(raw) {
+		return nil, queryErr("query is not UTF-8", "查询包含无效字符")
+	}
+	q := &Query{Raw: raw}
+	rs := []rune(raw)
+	i := 0
+	pendingOR := false
+	for {
+		for i < len(rs) && isSpace(rs[i]) {
+			i++
+		}
+		if i >= len(rs) {
+			break
+		}
+		start := i
+		neg := false
+		if rs[i] == '-' && i+1 < len(rs) && !isSpace(rs[i+1]) {
+			neg = true
+			i++
+		}
+		// A filter: name:value with a known name.
+		field := ""
+		if j := indexColon(rs, i); j > i {
+			if name, ok := filterNames[strings.ToLower(string(rs[i:j]))]; ok {
+				field = name
+				i = j + 1
+			}
+		}
+		var text string
+		phrase := false
+		if i < len(rs) && isOpenQuote(rs[i]) {
+			j := i + 1
+			for j < len(rs) && !isCloseQuote(rs[j]) {
+				j++
+			}
+			if j >= len(rs) {
+				return nil, queryErr("unterminated quote", "引号没有配对：%s", string(rs[start:]))
+			}
+			text = string(rs[i+1 : j])
+			phrase = true
+			i = j + 1
+		} else {
+			j := i
+			for j < len(rs) && !isSpace(rs[j]) {
+				j++
+			}
+			text = string(rs[i:j])
+			i = j
+		}
+		text = strings.TrimSpace(text)
+
+		if !phrase && field == "" && !neg && text == "OR" {
+			if len(q.Groups) == 0 || pendingOR {
+				return nil, queryErr("misplaced OR", "OR 前后都需要有关键词")
+			}
+			pendingOR = true
+			continue
+		}
+		if field != "" {
+			if neg {
+				return nil, queryErr("negated filter", "筛选条件不能取反：%s", string(rs[start:i]))
+			}
+			if pendingOR {
+				return nil, queryErr("OR before filter", "OR 不能连接筛选条件")
+			}
+			if err := q.addFilter(field, text); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if text == "" {
+			if phrase {
+				return nil, queryErr("empty phrase", "引号内没有内容")
+			}
+			continue
+		}
+		if analyzer.FoldString(text) == "" || !hasUnits(text) {
+			return nil, queryErr("no searchable text", "“%s”中没有可检索的文字", text)
+		}
+		t := Term{Text: text, Phrase: phrase}
+		if neg {
+			if pendingOR {
+				return nil, queryErr("OR before exclusion", "OR 不能连接排除词")
+			}
+			q.Excluded = append(q.Excluded, t)
+			continue
+		}
+		if pendingOR {
+			last := len(q.Groups) - 1
+			q.Groups[last] = append(q.Groups[last], t)
+			pendingOR = false
+			continue
+		}
+		q.Groups = append(q.Groups, []Term{t})
+	}
+	if pendingOR {
+		return nil, queryErr("misplaced OR", "OR 前后都需要有关键词")
+	}
+	if len(q.Groups) == 0 && q.Filters.Empty() {
+		if len(q.Excluded) > 0 {
+			return nil, queryErr("only exclusions", "查询不能只包含排除词，请加上关键词或筛选条件")
+		}
+		return nil, queryErr("empty query", "请输入查询内容")
+	}
+	if q.single() && analyzer.LooksLikeQuestion(q.Groups[0][0].Text) && len(analyzer.ContentWords(q.Groups[0][0].Text)) > 1 {
+		q.Question = true
+	}
+	return q, nil
+}
+
+// single reports whether the query is one unquoted run of text.
+func (q *Query) single() bool {
+	return len(q.Groups) == 1 && len(q.Groups[0]) == 1 && !q.Groups[0][0].Phrase
+}
+
+// CanRelax reports whether a query that found nothing may be rerun as a
+// question: it is one unquoted run of text with several content words.
+func (q *Query) CanRelax() bool {
+	return !q.Question && q.single() && len(analyzer.ContentWords(q.Groups[0][0].Text)) > 1
+}
+
+func hasUnits(s string) bool {
+	for _, r := range analyzer.FoldString(s) {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || r == '%' || r == '‰' {
+			return true
+		}
+	}
+	return false
+}
+
+// indexColon returns the index of the first ':' or '：' in the word that
+// starts at i, or -1.
+func indexColon(rs []rune, i int) int {
+	for j := i; j < len(rs) && !isSpace(rs[j]) && !isOpenQuote(rs[j]); j++ {
+		if rs[j] == ':' || rs[j] == '：' {
+			return j
+		}
+	}
+	return -1
+}
+
+var (
+	yearRe = regexp.MustCompile(`^(\d{4})年?$`)
+	dateRe = regexp.MustCompile(`^(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?$`)
+)
+
+func (q *Query) addFilter(field, value string) error {
+	if value == "" {
+		return queryErr("empty filter", "筛选条件 %s: 缺少取值", field)
+	}
+	f := &q.Filters
+	switch field {
+	case "agency":
+		f.Agency = append(f.Agency, value)
+	case "type":
+		f.DocType = append(f.DocType, value)
+	case "docnum":
+		f.DocNum = append(f.DocNum, value)
+	case "title":
+		f.Title = append(f.Title, value)
+	case "year":
+		m := yearRe.FindStringSubmatch(analyzer.FoldString(value))
+		if m == nil {
+			return queryErr("bad year", "年份应为四位数字，例如 year:2022（收到 %q）", value)
+		}
+		y, _ := strconv.Atoi(m[1])
+		f.Year = append(f.Year, y)
+	case "from", "to":
+		d, err := parseDate(value, field == "to")
+		if err != nil {
+			return err
+		}
+		if field == "from" {
+			f.From = d
+		} else {
+			f.To = d
+		}
+		if f.From != "" && f.To != "" && f.From > f.To {
+			return queryErr("empty date range", "日期范围为空：起始日期 %s 晚于截止日期 %s", f.From, f.To)
+		}
+	}
+	return nil
+}
+
+// parseDate reads YYYY, YYYY-MM or YYYY-MM-DD (also 2022年3月1日). An
+// incomplete date is the start of its period, or its end when end is set.
+func parseDate(value string, end bool) (string, error) {
+	m := dateRe.FindStringSubmatch(analyzer.FoldString(value))
+	bad := queryErr("bad date", "日期格式应为 YYYY-MM-DD（收到 %q）", value)
+	if m == nil {
+		return "", bad
+	}
+	y, _ := strconv.Atoi(m[1])
+	mon, day := 1, 1
+	if m[2] != "" {
+		mon, _ = strconv.Atoi(m[2])
+	} else if end {
+		mon = 12
+	}
+	if m[3] != "" {
+		day, _ = strconv.Atoi(m[3])
+	}
+	if mon < 1 || mon > 12 {
+		return "", bad
+	}
+	t := time.Date(y, time.Month(mon), day, 0, 0, 0, 0, time.UTC)
+	if m[3] == "" && end {
+		t = time.Date(y, time.Month(mon)+1, 0, 0, 0, 0, 0, time.UTC)
+	}
+	if t.Month() != time.Month(mon) {
+		return "", bad
+	}
+	return t.Format("2006-01-02"), nil
+}
+
+// docNumRe matches a document number typed in any bracket style:
+// 国发〔2019〕5号, 国发[2019]5号, 国办函(2018)71号.
+var docNumRe = regexp.MustCompile(`^(\p{Han}{1,12})[\(\[（〔［【]?\s*((?:19|20)\d{2})\s*[\)\]）〕］】]?\s*第?(\d{1,4})号$`)
+
+// CanonicalDocNum returns the canonical form of a document number
+// (国发〔2019〕5号) and whether s looks like one. Numbers such as
+// 国务院令第707号 are returned folded but otherwise unchanged.
+func CanonicalDocNum(s string) (string, bool) {
+	f := strings.Join(strings.Fields(analyzer.FoldString(s)), "")
+	if m := docNumRe.FindStringSubmatch(f); m != nil {
+		return m[1] + "〔" + m[2] + "〕" + m[3] + "号", true
+	}
+	if strings.HasSuffix(f, "号") && strings.ContainsAny(f, "0123456789") && strings.Contains(f, "令") {
+		return f, true
+	}
+	return f, false
+}

@@ -1,0 +1,176 @@
+package search
+
+import (
+	"context"
+	"errors"
+)
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortDate      = "date"
+)
+
+// Modes of a search.
+const (
+	// ModeDocuments ranks documents and shows up to three best sections of each.
+	ModeDocuments = "documents"
+	// ModePassages ranks sections directly, one per hit.
+	ModePassages = "passages"
+)
+
+// Limits on a request.
+const (
+	DefaultSize = 10
+	MaxSize     = 100
+	MaxPage     = 1000
+	MaxQueryLen = 500 // characters
+	MaxSections = 3   // sections shown per document
+	// PassagePool is how many top documents passage mode ranks sections from.
+	PassagePool = 200
+	// FacetEntries is how many values each facet lists.
+	FacetEntries = 10
+)
+
+// Request is a search as a user asks it.
+type Request struct {
+	Query string
+	Page  int    // 1-based; 0 means 1
+	Size  int    // hits per page; 0 means DefaultSize
+	Sort  string // SortRelevance (default) or SortDate
+	Mode  string // ModeDocuments (default) or ModePassages
+}
+
+// Result is the answer to a search; its JSON form is the outside contract
+// shared by `gongkai search --json` and GET /api/search.
+type Result struct {
+	Query  string  `json:"query"`
+	Total  int     `json:"total"`
+	TookMS float64 `json:"took_ms"`
+	Page   int     `json:"page"`
+	Size   int     `json:"size"`
+	// Mode is the mode the search ran in.
+	Mode string `json:"mode,omitempty"`
+	// Relaxed is set when no document contained the query as typed and
+	// the results are ranked by its content words instead.
+	Relaxed bool   `json:"relaxed,omitempty"`
+	Hits    []Hit  `json:"hits"`
+	Facets  Facets `json:"facets"`
+}
+
+// Hit is one ranked document (or, in passage mode, one section of it).
+type Hit struct {
+	ID        string       `json:"id"`
+	Title     string       `json:"title"`
+	Agency    string       `json:"agency"`
+	DocNumber string       `json:"doc_number"`
+	Date      string       `json:"date"`
+	DocType   string       `json:"doc_type"`
+	Category  string       `json:"category"`
+	URL       string       `json:"url"`
+	Score     float64      `json:"score"`
+	Sections  []SectionHit `json:"sections"`
+}
+
+// SectionHit is a matching section with the paragraph that matched best.
+type SectionHit struct {
+	ID        string   `json:"id"`
+	Path      []string `json:"path"`
+	Paragraph int      `json:"paragraph"`
+	Score     float64  `json:"score"`
+	// Snippet is HTML-escaped document text; only <mark> and </mark> are markup.
+	Snippet string `json:"snippet"`
+}
+
+// Facets count the matching documents by agency, document type and year.
+type Facets struct {
+	Agency  []FacetValue `json:"agency"`
+	DocType []FacetValue `json:"doc_type"`
+	Year    []FacetValue `json:"year"`
+}
+
+// FacetValue is one value of a facet and how many matching documents have it.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// ErrNotFound is returned for a document id that is not in the index.
+var ErrNotFound = errors.New("document not found")
+
+// Index is a searchable store of documents. The bleve backend implements
+// it; another engine can sit beside it behind the same interface.
+type Index interface {
+	// Put adds documents or replaces the stored version of each. They are
+	// searchable when Put returns.
+	Put(ctx context.Context, docs []*Document) error
+	// Delete removes documents by id; unknown ids are ignored.
+	Delete(ctx context.Context, ids ...string) error
+	// Unchanged returns the ids of the given documents that the index
+	// already holds in exactly this version (same Hash).
+	Unchanged(ctx context.Context, docs []*Document) (map[string]bool, error)
+	// Search runs a parsed query.
+	Search(ctx context.Context, q *Query, req *Request) (*Result, error)
+	// Document returns a stored document, or ErrNotFound.
+	Document(ctx context.Context, id string) (*Document, error)
+	// Count returns the number of documents.
+	Count() (uint64, error)
+	Close() error
+}
+
+// Normalize fills in defaults and checks the limits of a request.
+func (r *Request) Normalize() error {
+	if r.Page == 0 {
+		r.Page = 1
+	}
+	if r.Size == 0 {
+		r.Size = DefaultSize
+	}
+	switch {
+	case r.Page < 1 || r.Page > MaxPage:
+		return &QueryError{Msg: "页码超出范围（1–1000）", Detail: "page out of range"}
+	case r.Size < 1 || r.Size > MaxSize:
+		return &QueryError{Msg: "每页条数超出范围（1–100）", Detail: "size out of range"}
+	}
+	switch r.Sort {
+	case "":
+		r.Sort = SortRelevance
+	case SortRelevance, SortDate:
+	default:
+		return &QueryError{Msg: "排序方式只能是 relevance 或 date", Detail: "unknown sort " + r.Sort}
+	}
+	switch r.Mode {
+	case "":
+		r.Mode = ModeDocuments
+	case ModeDocuments, ModePassages:
+	default:
+		return &QueryError{Msg: "模式只能是 documents 或 passages", Detail: "unknown mode " + r.Mode}
+	}
+	return nil
+}
+
+// Run parses and normalizes req and searches idx. When a query typed as one
+// run of text finds nothing as typed, it is run again as a question (ranked
+// by its content words) and the result is marked Relaxed.
+func Run(ctx context.Context, idx Index, req Request) (*Result, error) {
+	if err := req.Normalize(); err != nil {
+		return nil, err
+	}
+	q, err := Parse(req.Query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := idx.Search(ctx, q, &req)
+	if err != nil {
+		return nil, err
+	}
+	if res.Total == 0 && q.CanRelax() {
+		q.Question = true
+		res, err = idx.Search(ctx, q, &req)
+		if err != nil {
+			return nil, err
+		}
+		res.Relaxed = true
+	}
+	return res, nil
+}
