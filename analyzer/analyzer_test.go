@@ -96,13 +96,13 @@ func TestWordsNumbersStayWhole(t *testing.T) {
 
 func TestWordsLexicon(t *testing.T) {
 	for text, word := range map[string]string{
-		"推进新质生产力发展":   "新质生产力",
-		"大力发展低空经济":    "低空经济",
-		"持续优化营商环境":    "营商环境",
-		"推广渝快码应用":     "渝快码",
-		"推行首违免罚清单":    "首违免罚",
+		"推进新质生产力发展":    "新质生产力",
+		"大力发展低空经济":     "低空经济",
+		"持续优化营商环境":     "营商环境",
+		"推广渝快码应用":      "渝快码",
+		"推行首违免罚清单":     "首违免罚",
 		"坚持和发展新时代枫桥经验": "枫桥经验",
-		"实现一网通办":      "一网通办",
+		"实现一网通办":       "一网通办",
 	} {
 		if toks := Words(text); !hasTerm(toks, word) {
 			t.Errorf("Words(%q) = %v, want the word %q", text, terms(toks), word)

@@ -35,7 +35,7 @@ var metaLabels = map[string]string{
 	"日期": "date", "发布日期": "date", "发布时间": "date", "公开日期": "date", "印发日期": "date_written",
 	"成文日期": "date_written", "成文时间": "date_written",
 	"发文字号": "doc_number", "文号": "doc_number",
-	"索引号": "index_number",
+	"索引号":  "index_number",
 	"发文机关": "agency", "发布机构": "agency", "发文单位": "agency", "发布机关": "agency",
 	"标题": "title", "名称": "title",
 	"主题分类": "subcategory", "分类": "subcategory",
