@@ -33,10 +33,23 @@ func TestFold(t *testing.T) {
 		{"2\ue0105米", "2.5米"},
 		{"C919", "c919"},
 		{"２０２２年", "2022年"},
+		{"公司不给加班费怎么办", "公司不给加班费怎么办"}, // simplified text is left alone
+		{"吃饭温度税收", "吃饭温度税收"},
 	}
 	for _, c := range cases {
 		if got := FoldString(c.in); got != c.want {
 			t.Errorf("Fold(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// Folding leaves the Chinese characters of a simplified text alone.
+func TestFoldKeepsSimplified(t *testing.T) {
+	for _, r := range readTestdata(t, "seed.txt") {
+		if IsHan(r) {
+			if got := FoldString(string(r)); got != string(r) {
+				t.Errorf("Fold(%q) = %q in a simplified text", r, got)
+			}
 		}
 	}
 }

@@ -85,7 +85,16 @@ func buildTable() *foldTable {
 	parseOpenCC(twVariantsRev, variants)
 	t2s := map[rune]rune{}
 	parseOpenCC(tsCharacters, t2s)
+	simplified := map[rune]bool{}
+	for _, s := range t2s {
+		simplified[s] = true
+	}
 	toSimplified := func(r rune) rune {
+		// A character that is already the simplified form of another
+		// stays itself: the Taiwan variant table would turn 么 into 幺.
+		if simplified[r] {
+			return r
+		}
 		if v, ok := variants[r]; ok {
 			r = v
 		}

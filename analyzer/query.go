@@ -63,12 +63,18 @@ var questionMarkers = []string{"怎么", "如何", "怎样", "什么", "为什�
 
 // LooksLikeQuestion reports whether text, typed without spaces, reads as a
 // question or a sentence rather than a keyword: it has a question frame, or
-// it is long (nine or more characters).
+// it is long (nine or more Chinese characters).
 func LooksLikeQuestion(text string) bool {
 	for _, m := range questionMarkers {
 		if strings.Contains(text, m) {
 			return true
 		}
 	}
-	return len([]rune(strings.TrimSpace(text))) >= 9
+	n := 0
+	for _, r := range text {
+		if IsHan(r) {
+			n++
+		}
+	}
+	return n >= 9
 }

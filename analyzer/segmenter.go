@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	_ "embed"
 	"fmt"
 	"os"
@@ -133,4 +135,22 @@ func segmenter() *gse.Segmenter {
 		panic("gongkai/analyzer: " + err.Error())
 	}
 	return &seg
+}
+
+// analysisVersion changes whenever the code that turns text into terms
+// changes in a way that changes the terms.
+const analysisVersion = "1"
+
+// Fingerprint identifies how text becomes terms: the analysis code version,
+// the folding tables, the lexicons and the stopwords. An index built under
+// another fingerprint must be rebuilt.
+func Fingerprint() string {
+	h := sha256.New()
+	extraMu.Lock()
+	parts := append([]string{analysisVersion, tsCharacters, hkVariantsRev, twVariantsRev, lexicon, stopwordList}, extraLexicons...)
+	extraMu.Unlock()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }

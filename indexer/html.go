@@ -257,7 +257,7 @@ func ParseHTML(id string, raw []byte) (*search.Document, error) {
 	if !hasTable {
 		lines = extractHead(doc, lines)
 	}
-	buildParagraphs(doc, joinBroken(stripChrome(lines)))
+	buildParagraphs(doc, joinBroken(stripChrome(lines), 30))
 	if doc.Title == "" || len(doc.Paragraphs) == 0 {
 		return nil, errors.New("no title or no text found in the page")
 	}

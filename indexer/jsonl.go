@@ -102,7 +102,12 @@ func FromRecord(r *Record) (*search.Document, error) {
 	if r.RawPageText {
 		lines = extractHead(doc, lines)
 	}
-	buildParagraphs(doc, joinBroken(stripChrome(lines)))
+	minRun := 30
+	if doc.Source == brokenLinesSource {
+		// This source broke lines around every wiki link, short ones too.
+		minRun = 1
+	}
+	buildParagraphs(doc, joinBroken(stripChrome(lines), minRun))
 	if doc.Title == "" {
 		if len(doc.Paragraphs) == 0 {
 			return nil, fmt.Errorf("record %s has neither title nor body", id)
@@ -113,6 +118,10 @@ func FromRecord(r *Record) (*search.Document, error) {
 	fillDerived(&doc.Agency, &doc.DocType, doc.Title)
 	return doc, nil
 }
+
+// brokenLinesSource is the corpus source whose texts (from Wikisource)
+// have line breaks around linked words inside sentences.
+const brokenLinesSource = "wikisource_gwr_national"
 
 // CheckID rejects ids that cannot be used in a URL path segment.
 func CheckID(id string) error {

@@ -139,8 +139,11 @@ func rawLines(body string) []string {
 	return lines
 }
 
-// joinBroken joins lines that were broken inside a sentence.
-func joinBroken(in []string) []string {
+// joinBroken joins lines that were broken inside a sentence: a line
+// starting with punctuation that continues a sentence, or two lines where
+// the first, at least minRun characters long, ends in the middle of a
+// sentence (no closing punctuation) and the second goes on with text.
+func joinBroken(in []string, minRun int) []string {
 	var lines []string
 	for _, l := range in {
 		if n := len(lines); n > 0 {
@@ -151,7 +154,7 @@ func joinBroken(in []string) []string {
 			_, _, nextHead := heading(l, false)
 			broken := !prevHead && !nextHead && !isTerminal(last) &&
 				((continuesLine(first) && utf8.RuneCountInString(prev) >= 8) ||
-					(utf8.RuneCountInString(prev) >= 30 && isHan(last) && isHan(first)))
+					(utf8.RuneCountInString(prev) >= minRun && isHan(last) && isHan(first)))
 			if broken {
 				lines[n-1] = prev + l
 				continue
@@ -163,14 +166,6 @@ func joinBroken(in []string) []string {
 }
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
-
-// BuildBody splits body text into paragraphs and sections and stores them
-// in doc, after removing page chrome and joining lines broken inside a
-// sentence. Section ids derive from the document id and the section's
-// place, so the same text always gets the same ids.
-func BuildBody(doc *search.Document, body string) {
-	buildParagraphs(doc, joinBroken(stripChrome(rawLines(body))))
-}
 
 // buildParagraphs numbers lines as paragraphs and groups them into sections.
 func buildParagraphs(doc *search.Document, lines []string) {

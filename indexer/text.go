@@ -90,7 +90,7 @@ func ParseText(id, text string) (*search.Document, error) {
 	text = strings.TrimPrefix(text, "\ufeff")
 	doc := &search.Document{ID: id}
 	lines := extractHead(doc, rawLines(text))
-	buildParagraphs(doc, joinBroken(stripChrome(lines)))
+	buildParagraphs(doc, joinBroken(stripChrome(lines), 30))
 	if doc.Title == "" || len(doc.Paragraphs) == 0 {
 		return nil, errors.New("no title or no text found")
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -19,9 +20,10 @@ type Span struct {
 // SnippetRunes is the length a snippet aims for, in characters.
 const SnippetRunes = 110
 
-// mergeSpans sorts spans and joins those that overlap or touch, so that a
-// match spanning several tokens becomes one mark.
-func mergeSpans(spans []Span) []Span {
+// mergeSpans sorts spans and joins those that overlap or touch, or that
+// are separated only by punctuation and spaces in text, so that a match
+// spanning several tokens ("双随机、一公开") becomes one mark.
+func mergeSpans(text string, spans []Span) []Span {
 	if len(spans) == 0 {
 		return nil
 	}
@@ -35,7 +37,7 @@ func mergeSpans(spans []Span) []Span {
 	out := s[:1]
 	for _, sp := range s[1:] {
 		last := &out[len(out)-1]
-		if sp.Start <= last.End {
+		if sp.Start <= last.End || (sp.Start-last.End <= 6 && onlyPunct(text[last.End:sp.Start])) {
 			if sp.End > last.End {
 				last.End = sp.End
 			}
@@ -44,6 +46,16 @@ func mergeSpans(spans []Span) []Span {
 		out = append(out, sp)
 	}
 	return out
+}
+
+// onlyPunct reports whether s holds only punctuation and spaces.
+func onlyPunct(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // sectionScore is the score of one section for a query with n clauses:
@@ -80,6 +92,8 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 	}
 	starts := doc.ParagraphStarts()
 	bySection := map[int]*sectionMatch{}
+	// headClauses: clauses matched in each section's own heading line.
+	headClauses := map[int]map[int]bool{}
 	for _, sp := range spans {
 		p := sort.SearchInts(starts, sp.Start+1) - 1 // paragraph index
 		if p < 0 {
@@ -97,12 +111,27 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 		m.perClause[sp.Clause]++
 		if doc.Paragraphs[p].Heading {
 			m.headHits++
+			if headClauses[si] == nil {
+				headClauses[si] = map[int]bool{}
+			}
+			headClauses[si][sp.Clause] = true
 		}
 		m.spans = append(m.spans, sp)
 	}
 	out := make([]*sectionMatch, 0, len(bySection))
 	for _, m := range bySection {
-		cover := float64(len(m.perClause)) / float64(max(nClauses, 1))
+		// Clauses found only in the headings above the section (第七章
+		// 法律责任 over an article) count for coverage, a little less.
+		inPath := 0.0
+		for _, a := range ancestors(doc, m.section) {
+			for c := range headClauses[a] {
+				if m.perClause[c] == 0 {
+					inPath += 0.7
+					m.perClause[c] = 0 // seen, but no matches of its own
+				}
+			}
+		}
+		cover := (float64(countPositive(m.perClause)) + inPath) / float64(max(nClauses, 1))
 		freq := 0.0
 		for _, n := range m.perClause {
 			freq += math.Log1p(float64(n))
@@ -123,6 +152,32 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 		}
 		return out[i].section < out[j].section
 	})
+	return out
+}
+
+func countPositive(m map[int]int) int {
+	n := 0
+	for _, v := range m {
+		if v > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// ancestors returns the indexes of the sections whose headings form the
+// path above section i (nearest first).
+func ancestors(doc *Document, i int) []int {
+	path := doc.Sections[i].Path
+	var out []int
+	depth := len(path) - 1
+	for j := i - 1; j >= 0 && depth > 0; j-- {
+		p := doc.Sections[j].Path
+		if len(p) == depth && p[depth-1] == path[depth-1] {
+			out = append(out, j)
+			depth--
+		}
+	}
 	return out
 }
 
@@ -192,7 +247,7 @@ func sentenceEnd(r rune) bool {
 // spans (byte offsets into text), preferring sentence boundaries, and
 // returns it HTML-escaped with <mark> around the merged spans.
 func Snippet(text string, spans []Span, width int) string {
-	spans = mergeSpans(spans)
+	spans = mergeSpans(text, spans)
 	if len(text) == 0 {
 		return ""
 	}
@@ -240,6 +295,12 @@ func Snippet(text string, spans []Span, width int) string {
 			if sentenceEnd(rs[i]) {
 				to = i + 1
 				break
+			}
+		}
+		// Never cut a mark in two.
+		for _, sp := range spans {
+			if s, e := runeAt(sp.Start), runeAt(sp.End); s < to && e > to {
+				to = e
 			}
 		}
 	}

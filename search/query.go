@@ -190,8 +190,11 @@ func Parse(raw string) (*Query, error) {
 		}
 		return nil, queryErr("empty query", "请输入查询内容")
 	}
-	if q.single() && analyzer.LooksLikeQuestion(q.Groups[0][0].Text) && len(analyzer.ContentWords(q.Groups[0][0].Text)) > 1 {
-		q.Question = true
+	if q.single() {
+		text := q.Groups[0][0].Text
+		if _, isDocNum := CanonicalDocNum(text); !isDocNum && analyzer.LooksLikeQuestion(text) && len(analyzer.ContentWords(text)) > 1 {
+			q.Question = true
+		}
 	}
 	return q, nil
 }
@@ -204,7 +207,12 @@ func (q *Query) single() bool {
 // CanRelax reports whether a query that found nothing may be rerun as a
 // question: it is one unquoted run of text with several content words.
 func (q *Query) CanRelax() bool {
-	return !q.Question && q.single() && len(analyzer.ContentWords(q.Groups[0][0].Text)) > 1
+	if q.Question || !q.single() {
+		return false
+	}
+	text := q.Groups[0][0].Text
+	_, isDocNum := CanonicalDocNum(text)
+	return !isDocNum && len(analyzer.ContentWords(text)) > 1
 }
 
 func hasUnits(s string) bool {
@@ -313,8 +321,8 @@ func CanonicalDocNum(s string) (string, bool) {
 	if m := docNumRe.FindStringSubmatch(f); m != nil {
 		return m[1] + "〔" + m[2] + "〕" + m[3] + "号", true
 	}
-	if strings.HasSuffix(f, "号") && strings.ContainsAny(f, "0123456789") && strings.Contains(f, "令") {
-		return f, true
-	}
-	return f, false
+	// Folding made every bracket a parenthesis; the canonical form uses 〔〕.
+	c := strings.NewReplacer("(", "〔", ")", "〕").Replace(f)
+	isNum := strings.HasSuffix(f, "号") && strings.ContainsAny(f, "0123456789") && strings.Contains(f, "令")
+	return c, isNum
 }

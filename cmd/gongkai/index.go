@@ -37,6 +37,7 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	dir := fs.String("index", defaultIndex(), "index folder")
 	batch := fs.Int("batch", 200, "documents per index write")
 	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "extra word list for the segmenter (one word per line)")
+	rebuild := fs.Bool("rebuild", false, "delete the index and build it again (needed after a lexicon change)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "用法: gongkai index [--index DIR] PATH...\n\n索引 .jsonl（语料格式）、.txt 和 .html/.htm 文件；文件夹递归读取。\n未变化的文档不会重新索引。")
 		fs.PrintDefaults()
@@ -52,7 +53,15 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	if err := addLexicon(*lexicon); err != nil {
 		return err
 	}
+	if *rebuild {
+		if err := bleve.Remove(*dir); err != nil {
+			return fmt.Errorf("remove old index: %w", err)
+		}
+	}
 	idx, err := bleve.Open(*dir)
+	if errors.Is(err, bleve.ErrStale) {
+		return fmt.Errorf("%w (run: gongkai index --rebuild --index %s PATH...)", err, *dir)
+	}
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,26 @@ import (
 // changes; an index of another version must be rebuilt.
 const formatVersion = "gongkai-1"
 
+// ErrStale is returned by Open for an index built by another version of
+// gongkai or with another lexicon: its terms no longer match what queries
+// look for, so it must be rebuilt (see Remove).
+var ErrStale = errors.New("index was built with a different analyzer or format; rebuild it")
+
+// version identifies the index format and the analysis behind it.
+func version() string { return formatVersion + "/" + analyzer.Fingerprint() }
+
+// Remove deletes the index in dir (to rebuild it). It refuses a folder that
+// does not look like a bleve index.
+func Remove(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+		if os.IsNotExist(err) {
+			return nil
+		}
+		return err
+	}
+	return os.RemoveAll(dir)
+}
+
 var (
 	keyStats   = []byte("gongkai:stats")
 	keyVersion = []byte("gongkai:version")
@@ -61,9 +81,9 @@ func Open(dir string) (*Index, error) {
 			return nil, fmt.Errorf("open index %s: %w", dir, err)
 		}
 		v, err := idx.GetInternal(keyVersion)
-		if err != nil || string(v) != formatVersion {
+		if err != nil || string(v) != version() {
 			idx.Close()
-			return nil, fmt.Errorf("index %s was built by another version of gongkai (%q, need %q): delete the folder and index again", dir, v, formatVersion)
+			return nil, fmt.Errorf("%w: %s was built as %q, this gongkai needs %q", ErrStale, dir, v, version())
 		}
 	} else {
 		if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
@@ -73,7 +93,7 @@ func Open(dir string) (*Index, error) {
 		if err != nil {
 			return nil, fmt.Errorf("create index %s: %w", dir, err)
 		}
-		if err := idx.SetInternal(keyVersion, []byte(formatVersion)); err != nil {
+		if err := idx.SetInternal(keyVersion, []byte(version())); err != nil {
 			idx.Close()
 			return nil, fmt.Errorf("create index %s: %w", dir, err)
 		}
