@@ -3,8 +3,8 @@ package analyzer
 import (
 	"bufio"
 	"crypto/sha256"
-	"encoding/hex"
 	_ "embed"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"strconv"

@@ -237,9 +237,9 @@ func TestFoldedQueries(t *testing.T) {
 
 func TestNumbersFindableAsWritten(t *testing.T) {
 	for q, doc := range map[string]string{
-		"5.2%":     "gwrn-2024",
-		"1244万":    "gwrn-2024",
-		"126万亿元":   "gwrn-2024",
+		"5.2%":      "gwrn-2024",
+		"1244万":     "gwrn-2024",
+		"126万亿元":    "gwrn-2024",
 		"2023年3月5日": "",
 	} {
 		res := run(t, `"`+q+`"`)
