@@ -59,7 +59,7 @@ func TestParseErrors(t *testing.T) {
 		"-year:2020":              "取反",
 		`""`:                      "引号",
 		"。，、":                     "可检索",
-		strings.Repeat("长", 501): "过长",
+		strings.Repeat("长", 501):  "过长",
 	} {
 		_, err := Parse(in)
 		var qe *QueryError
