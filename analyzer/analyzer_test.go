@@ -272,3 +272,19 @@ func BenchmarkGrams(b *testing.B) {
 		Grams(text)
 	}
 }
+
+// UnitSpans maps gram positions back to the text the grams came from.
+func TestUnitSpans(t *testing.T) {
+	text := readTestdata(t, "gwr1954_trad.txt")
+	spans := UnitSpans(text)
+	for _, tok := range Grams(text) {
+		sp := spans[tok.Position-1]
+		end := sp[1]
+		if tok.Kind == Bigram {
+			end = spans[tok.Position][1]
+		}
+		if int(sp[0]) != tok.Start || int(end) != tok.End {
+			t.Fatalf("token %q at %d: spans give [%d,%d), token has [%d,%d)", tok.Term, tok.Position, sp[0], end, tok.Start, tok.End)
+		}
+	}
+}

@@ -304,3 +304,18 @@ func Words(text string) []Token {
 	}
 	return toks
 }
+
+// UnitSpans returns, for every position of the gram layer of text (index
+// position-1), the byte range in text of the unit at that position: a
+// Chinese character, a number, a letter run or a symbol. The index stores
+// gram positions without offsets; this maps them back for highlighting.
+func UnitSpans(text string) [][2]int32 {
+	f := Fold(text)
+	units := scanUnits(f.Text)
+	out := make([][2]int32, len(units))
+	for i, u := range units {
+		s, e := f.Orig(u.s, u.e)
+		out[i] = [2]int32{int32(s), int32(e)}
+	}
+	return out
+}

@@ -18,8 +18,12 @@ import (
 
 // Options tune a run of Run.
 type Options struct {
-	// BatchSize is how many documents go into one index write (default 200).
+	// BatchSize is how many documents go into one index write (default 100).
 	BatchSize int
+	// BatchBytes bounds the body text of one index write (default 2 MB):
+	// memory while indexing grows with the size of a write, and a few long
+	// documents weigh more than many short ones.
+	BatchBytes int
 	// Progress, when set, is called as input is read with the bytes read
 	// so far and the total size of the inputs.
 	Progress func(done, total int64)
@@ -250,7 +254,10 @@ func read(ctx context.Context, files []inputFile, out chan<- item) {
 func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (*Summary, error) {
 	start := time.Now()
 	if opt.BatchSize <= 0 {
-		opt.BatchSize = 200
+		opt.BatchSize = 100
+	}
+	if opt.BatchBytes <= 0 {
+		opt.BatchBytes = 2 << 20
 	}
 	sum := &Summary{}
 	files := collect(paths, sum)
@@ -272,7 +279,9 @@ func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (*S
 	}
 	seen := map[string]origin{}
 	var batch []*search.Document
+	batchBytes := 0
 	flush := func() error {
+		batchBytes = 0
 		if len(batch) == 0 {
 			return nil
 		}
@@ -328,7 +337,10 @@ func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (*S
 		sum.Documents++
 		sum.Sections += len(d.Sections)
 		batch = append(batch, d)
-		if len(batch) >= opt.BatchSize {
+		for _, p := range d.Paragraphs {
+			batchBytes += len(p.Text)
+		}
+		if len(batch) >= opt.BatchSize || batchBytes >= opt.BatchBytes {
 			if err := flush(); err != nil {
 				return sum, err
 			}

@@ -35,7 +35,7 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("index", defaultIndex(), "index folder")
-	batch := fs.Int("batch", 200, "documents per index write")
+	batch := fs.Int("batch", 100, "documents per index write")
 	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "extra word list for the segmenter (one word per line)")
 	rebuild := fs.Bool("rebuild", false, "delete the index and build it again (needed after a lexicon change)")
 	fs.Usage = func() {

@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -51,6 +52,14 @@ func main() {
 		With().Timestamp().Logger()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if prof := os.Getenv("GONGKAI_CPUPROFILE"); prof != "" {
+		// Profiling hook for performance work (see docs/performance.md).
+		f, err := os.Create(prof)
+		if err == nil {
+			_ = pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, log)
 	if err == nil {
 		return
@@ -60,6 +69,7 @@ func main() {
 	if errors.As(err, &ee) {
 		code = ee.code
 	}
+	pprof.StopCPUProfile()
 	if !errors.Is(err, flag.ErrHelp) && err.Error() != "" {
 		fmt.Fprintln(os.Stderr, "gongkai:", err)
 	}

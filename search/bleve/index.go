@@ -27,7 +27,7 @@ import (
 
 // formatVersion changes whenever the way documents become index terms
 // changes; an index of another version must be rebuilt.
-const formatVersion = "gongkai-1"
+const formatVersion = "gongkai-2"
 
 // ErrStale is returned by Open for an index built by another version of
 // gongkai or with another lexicon: its terms no longer match what queries
@@ -148,6 +148,14 @@ func buildDocument(d *search.Document) (*built, error) {
 	addText := func(name, value string, opts index.FieldIndexingOptions, toks []analyzer.Token) {
 		if value == "" {
 			return
+		}
+		if opts.IncludeTermVectors() {
+			// Gram fields keep positions only: offsets cost four bytes
+			// per token on disk and come back from positions when a
+			// document is shown (analyzer.UnitSpans).
+			for i := range toks {
+				toks[i].Start, toks[i].End = 0, 0
+			}
 		}
 		stream := fixed(tokenStream(toks))
 		lens[name] += len(stream)

@@ -324,38 +324,38 @@ func round3(f float64) float64 {
 }
 
 // bodySpans turns the term locations of the body gram field into spans
-// attributed to query clauses.
+// attributed to query clauses. The index keeps gram positions only; the
+// byte offsets come from the positions of the body's units.
 func bodySpans(doc *search.Document, locs bsearch.TermLocationMap, ct *clauseTerms) []search.Span {
 	if len(locs) == 0 {
 		return nil
 	}
-	var body string
+	var units [][2]int32
 	var spans []search.Span
 	for term, ls := range locs {
 		clauses := ct.exact[term]
-		prefixLen := 0
+		width := 1 // units covered by the term
+		if r, size := utf8.DecodeRuneInString(term); analyzer.IsHan(r) && size < len(term) {
+			width = 2 // a bigram
+		}
 		if clauses == nil {
-			r, size := utf8.DecodeRuneInString(term)
-			if r != utf8.RuneError {
-				clauses = ct.prefix[term[:size]]
-				prefixLen = size
-			}
+			_, size := utf8.DecodeRuneInString(term)
+			clauses = ct.prefix[term[:size]]
+			width = 1 // a prefix match marks its first character only
 		}
 		if clauses == nil {
 			continue
 		}
+		if units == nil {
+			units = analyzer.UnitSpans(doc.Body())
+		}
 		for _, l := range ls {
-			s, e := int(l.Start), int(l.End)
-			if prefixLen > 0 && prefixLen < len(term) {
-				// A prefix match on a bigram marks only its first character.
-				if body == "" {
-					body = doc.Body()
-				}
-				_, size := utf8.DecodeRuneInString(body[s:])
-				e = s + size
+			first, last := int(l.Pos)-1, int(l.Pos)+width-2
+			if first < 0 || last >= len(units) {
+				continue
 			}
 			for _, c := range clauses {
-				spans = append(spans, search.Span{Start: s, End: e, Clause: c})
+				spans = append(spans, search.Span{Start: int(units[first][0]), End: int(units[last][1]), Clause: c})
 			}
 		}
 	}
