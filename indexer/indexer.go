@@ -247,6 +247,37 @@ func read(ctx context.Context, files []inputFile, out chan<- item) {
 	}
 }
 
+// ReadAll reads the documents under paths without indexing them. Like
+// Run, the first document of an id wins; the summary counts the files,
+// documents and failures.
+func ReadAll(ctx context.Context, paths []string) ([]*search.Document, *Summary, error) {
+	sum := &Summary{}
+	files := collect(paths, sum)
+	sum.Files = len(files)
+	items := make(chan item, 64)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go read(ctx, files, items)
+	seen := map[string]bool{}
+	var docs []*search.Document
+	for it := range items {
+		if it.doc == nil {
+			sum.Failed++
+			sum.Problems = append(sum.Problems, it.where)
+			continue
+		}
+		if seen[it.doc.ID] {
+			sum.Skipped++
+			continue
+		}
+		seen[it.doc.ID] = true
+		sum.Documents++
+		sum.Sections += len(it.doc.Sections)
+		docs = append(docs, it.doc)
+	}
+	return docs, sum, ctx.Err()
+}
+
 // Run reads every input under paths and brings the index up to date:
 // new and changed documents are written, unchanged ones are skipped, files
 // and records that cannot be read are reported in the summary and

@@ -35,6 +35,10 @@ const usage = `gongkai — 政府信息公开全文检索
   gongkai serve   [--index DIR] [--addr HOST:PORT]
   gongkai analyze [--json] TEXT...          显示分析器产生的检索词
 
+测量:
+  gongkai findability [--index DIR] [--samples N] CORPUS...   原文片段可检索率
+  gongkai latency [--index DIR] [--rounds N] QUERYFILE         查询耗时
+
 索引目录默认为 $GONGKAI_INDEX，否则为 ./data/index。
 每个子命令的参数: gongkai <子命令> -h
 `
@@ -89,6 +93,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log zerol
 		return cmdSearch(ctx, rest, stdout, stderr)
 	case "analyze":
 		return cmdAnalyze(rest, stdout, stderr)
+	case "findability":
+		return cmdFindability(ctx, rest, stdout, stderr)
+	case "latency":
+		return cmdLatency(ctx, rest, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -9,14 +9,12 @@ import (
 	"html"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/mattn/go-isatty"
 
 	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/search"
-	"github.com/gongkai/gongkai/search/bleve"
 )
 
 func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -47,10 +45,7 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := addLexicon(*lexicon); err != nil {
 		return err
 	}
-	if _, err := os.Stat(filepath.Join(*dir, "index_meta.json")); err != nil {
-		return fmt.Errorf("no index at %s: run `gongkai index --index %s PATH...` first", *dir, *dir)
-	}
-	idx, err := bleve.Open(*dir)
+	idx, err := openExisting(*dir)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gongkai/gongkai/indexer"
+	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/search/bleve"
+	"github.com/gongkai/gongkai/search/findability"
+)
+
+// openExisting opens an index that must already exist.
+func openExisting(dir string) (*bleve.Index, error) {
+	if _, err := os.Stat(dir + "/index_meta.json"); err != nil {
+		return nil, fmt.Errorf("no index at %s: run `gongkai index --index %s PATH...` first", dir, dir)
+	}
+	return bleve.Open(dir)
+}
+
+// cmdFindability measures the findability guarantee on a corpus.
+func cmdFindability(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("findability", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("index", defaultIndex(), "index folder (holding the corpus)")
+	n := fs.Int("samples", 1000, "runs to sample")
+	seed := fs.Int64("seed", 1, "random seed")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "用法: gongkai findability [--index DIR] [--samples N] [--seed S] CORPUS...\n\n从语料中随机抽取只出现在一篇文档里的 2–12 字原文片段，以带引号的查询检索，统计该文档排第一的比例和查询耗时。")
+		fs.PrintDefaults()
+	}
+	paths, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		fs.Usage()
+		return &exitError{2, errors.New("name the corpus files or folders the index was built from")}
+	}
+	idx, err := openExisting(*dir)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	docs, _, err := indexer.ReadAll(ctx, paths)
+	if err != nil {
+		return err
+	}
+	rep, err := findability.Check(ctx, idx, docs, *n, *seed)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, rep)
+	for _, m := range rep.Misses {
+		fmt.Fprintf(stdout, "  miss %q in %s: got %v\n", m.Run, m.DocID, m.Got)
+	}
+	if len(rep.Misses) > 0 {
+		return &exitError{1, fmt.Errorf("%d runs not found first", len(rep.Misses))}
+	}
+	return nil
+}
+
+// readQueries reads a query file: one query per line, # comments.
+func readQueries(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var qs []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
+			qs = append(qs, l)
+		}
+	}
+	return qs, sc.Err()
+}
+
+// cmdLatency runs a query file against an index in this process and
+// prints latency percentiles.
+func cmdLatency(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("latency", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("index", defaultIndex(), "index folder")
+	rounds := fs.Int("rounds", 5, "times each query runs (the first round warms up and is not counted)")
+	mode := fs.String("mode", search.ModeDocuments, "documents or passages")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "用法: gongkai latency [--index DIR] [--rounds N] QUERYFILE\n\n逐条执行查询文件（每行一条），输出查询耗时的 p50/p95/p99。")
+		fs.PrintDefaults()
+	}
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return &exitError{2, errors.New("name one query file")}
+	}
+	qs, err := readQueries(files[0])
+	if err != nil {
+		return err
+	}
+	idx, err := openExisting(*dir)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	var lat []time.Duration
+	for r := 0; r < *rounds; r++ {
+		for _, q := range qs {
+			t0 := time.Now()
+			if _, err := search.Run(ctx, idx, search.Request{Query: q, Mode: *mode}); err != nil {
+				return fmt.Errorf("query %q: %w", q, err)
+			}
+			if r > 0 {
+				lat = append(lat, time.Since(t0))
+			}
+		}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
+	}
+	fmt.Fprintf(stdout, "%d queries × %d rounds: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+		len(qs), *rounds-1, pct(0.5), pct(0.95), pct(0.99), pct(1))
+	return nil
+}

@@ -1,0 +1,157 @@
+// Package findability checks the findability guarantee on a real corpus:
+// every verbatim run of 2–12 Chinese characters that appears in exactly
+// one document, searched as a quoted phrase, returns that document first.
+//
+// Check samples such runs from the documents themselves (uniqueness is
+// decided by a suffix array over the folded texts, independently of the
+// index), runs each as a query through search.Run — the same path a user's
+// query takes — and reports the rate and the query latencies.
+package findability
+
+import (
+	"context"
+	"fmt"
+	"index/suffixarray"
+	"math/rand"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gongkai/gongkai/analyzer"
+	"github.com/gongkai/gongkai/search"
+)
+
+// Miss is a sampled run whose document did not come first.
+type Miss struct {
+	Run   string
+	DocID string
+	Got   []string // ids of the first results
+}
+
+// Report is the outcome of a check.
+type Report struct {
+	Samples  int
+	Found    int // the document came first
+	Exact    int // and it was the only result
+	Misses   []Miss
+	Latency  []time.Duration // one per query, sorted
+	Attempts int             // runs drawn to find Samples unique ones
+}
+
+// Rate is the share of samples whose document came first.
+func (r *Report) Rate() float64 {
+	if r.Samples == 0 {
+		return 0
+	}
+	return float64(r.Found) / float64(r.Samples)
+}
+
+// Percentile returns the latency at quantile p (0–1).
+func (r *Report) Percentile(p float64) time.Duration {
+	if len(r.Latency) == 0 {
+		return 0
+	}
+	i := int(p * float64(len(r.Latency)-1))
+	return r.Latency[i]
+}
+
+func (r *Report) String() string {
+	return fmt.Sprintf("findability %d/%d = %.2f%% (only result: %d), latency p50 %.1f ms p95 %.1f ms p99 %.1f ms",
+		r.Found, r.Samples, 100*r.Rate(), r.Exact,
+		ms(r.Percentile(0.5)), ms(r.Percentile(0.95)), ms(r.Percentile(0.99)))
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Check samples n runs that are unique to one of docs and searches idx for
+// each. seed makes the sample repeatable.
+func Check(ctx context.Context, idx search.Index, docs []*search.Document, n int, seed int64) (*Report, error) {
+	// One folded text per document, separated by a byte that no run has.
+	var b strings.Builder
+	starts := make([]int, len(docs))
+	texts := make([]string, len(docs))
+	for i, d := range docs {
+		starts[i] = b.Len()
+		texts[i] = d.Title + "\n" + d.Body()
+		b.WriteString(analyzer.FoldString(texts[i]))
+		b.WriteByte(0)
+	}
+	all := b.String()
+	sa := suffixarray.New([]byte(all))
+	docOf := func(off int) int { return sort.SearchInts(starts, off+1) - 1 }
+
+	// Runs of Chinese characters in the original texts, to sample from.
+	type run struct {
+		doc   int
+		chars []rune
+	}
+	var runs []run
+	for i, t := range texts {
+		var cur []rune
+		for _, r := range t + "\n" {
+			if analyzer.IsHan(r) {
+				cur = append(cur, r)
+				continue
+			}
+			if len(cur) >= 2 {
+				runs = append(runs, run{i, cur})
+			}
+			cur = nil
+		}
+	}
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("no runs of Chinese text in %d documents", len(docs))
+	}
+	rng := rand.New(rand.NewSource(seed))
+	rep := &Report{}
+	for rep.Samples < n && rep.Attempts < 50*n {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		rep.Attempts++
+		r := runs[rng.Intn(len(runs))]
+		length := 2 + rng.Intn(11)
+		if length > len(r.chars) {
+			length = len(r.chars)
+		}
+		start := rng.Intn(len(r.chars) - length + 1)
+		q := string(r.chars[start : start+length])
+		// Unique: every occurrence lies in one document (the one it came from).
+		offs := sa.Lookup([]byte(analyzer.FoldString(q)), -1)
+		unique := len(offs) > 0
+		for _, o := range offs {
+			if docOf(o) != r.doc {
+				unique = false
+				break
+			}
+		}
+		if !unique {
+			continue
+		}
+		rep.Samples++
+		t0 := time.Now()
+		res, err := search.Run(ctx, idx, search.Request{Query: `"` + q + `"`, Size: 3})
+		rep.Latency = append(rep.Latency, time.Since(t0))
+		if err != nil {
+			return rep, fmt.Errorf("query %q: %w", q, err)
+		}
+		want := docs[r.doc].ID
+		if len(res.Hits) > 0 && res.Hits[0].ID == want {
+			rep.Found++
+			if res.Total == 1 {
+				rep.Exact++
+			}
+			continue
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		rep.Misses = append(rep.Misses, Miss{Run: q, DocID: want, Got: got})
+	}
+	sort.Slice(rep.Latency, func(i, j int) bool { return rep.Latency[i] < rep.Latency[j] })
+	if rep.Samples < n {
+		return rep, fmt.Errorf("found only %d unique runs in %d attempts", rep.Samples, rep.Attempts)
+	}
+	return rep, nil
+}
