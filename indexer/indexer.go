@@ -27,6 +27,38 @@ type Options struct {
 	// Progress, when set, is called as input is read with the bytes read
 	// so far and the total size of the inputs.
 	Progress func(done, total int64)
+	// FS, when set, holds the inputs (for example an embedded corpus);
+	// paths are then slash-separated paths in it.
+	FS fs.FS
+}
+
+// files abstracts where inputs live: the disk, or an fs.FS.
+type files interface {
+	Stat(name string) (fs.FileInfo, error)
+	WalkDir(root string, fn fs.WalkDirFunc) error
+	Open(name string) (io.ReadCloser, error)
+	ReadFile(name string) ([]byte, error)
+}
+
+type disk struct{}
+
+func (disk) Stat(name string) (fs.FileInfo, error)        { return os.Stat(name) }
+func (disk) WalkDir(root string, fn fs.WalkDirFunc) error { return filepath.WalkDir(root, fn) }
+func (disk) Open(name string) (io.ReadCloser, error)      { return os.Open(name) }
+func (disk) ReadFile(name string) ([]byte, error)         { return os.ReadFile(name) }
+
+type inFS struct{ fsys fs.FS }
+
+func (f inFS) Stat(name string) (fs.FileInfo, error)        { return fs.Stat(f.fsys, name) }
+func (f inFS) WalkDir(root string, fn fs.WalkDirFunc) error { return fs.WalkDir(f.fsys, root, fn) }
+func (f inFS) Open(name string) (io.ReadCloser, error)      { return f.fsys.Open(name) }
+func (f inFS) ReadFile(name string) ([]byte, error)         { return fs.ReadFile(f.fsys, name) }
+
+func filesOf(o Options) files {
+	if o.FS != nil {
+		return inFS{o.FS}
+	}
+	return disk{}
 }
 
 // Summary tells what a run did.
@@ -68,10 +100,10 @@ func kindOf(path string) string {
 // collect lists the input files under paths: files given by name must be
 // of a known type; folders are walked recursively and files of other types
 // in them are counted as skipped.
-func collect(paths []string, sum *Summary) []inputFile {
+func collect(src files, paths []string, sum *Summary) []inputFile {
 	var files []inputFile
 	for _, p := range paths {
-		info, err := os.Stat(p)
+		info, err := src.Stat(p)
 		if err != nil {
 			sum.Failed++
 			sum.Problems = append(sum.Problems, &ParseError{Path: p, Err: err})
@@ -87,7 +119,7 @@ func collect(paths []string, sum *Summary) []inputFile {
 			files = append(files, inputFile{p, info.Size(), k})
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		err = src.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				sum.Failed++
 				sum.Problems = append(sum.Problems, &ParseError{Path: path, Err: err})
@@ -144,7 +176,11 @@ type item struct {
 // ParseFile reads the documents of one page file (.txt or .html). JSONL
 // files hold many documents; use Run or ReadJSONL for them.
 func ParseFile(path string) (*search.Document, error) {
-	raw, err := os.ReadFile(path)
+	return parseFile(disk{}, path)
+}
+
+func parseFile(src files, path string) (*search.Document, error) {
+	raw, err := src.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +233,7 @@ func ReadJSONL(r io.Reader, fn func(doc *search.Document, line int, n int64, err
 
 // read sends the documents of files to out, and problems as items
 // without a document.
-func read(ctx context.Context, files []inputFile, out chan<- item) {
+func read(ctx context.Context, src files, files []inputFile, out chan<- item) {
 	defer close(out)
 	send := func(it item) bool {
 		select {
@@ -210,7 +246,7 @@ func read(ctx context.Context, files []inputFile, out chan<- item) {
 	for _, f := range files {
 		switch f.kind {
 		case "jsonl":
-			fh, err := os.Open(f.path)
+			fh, err := src.Open(f.path)
 			if err != nil {
 				if !send(item{where: &ParseError{Path: f.path, Err: err}, bytes: f.size}) {
 					return
@@ -239,7 +275,7 @@ func read(ctx context.Context, files []inputFile, out chan<- item) {
 				return
 			}
 		default:
-			doc, err := ParseFile(f.path)
+			doc, err := parseFile(src, f.path)
 			if !send(item{doc: doc, where: &ParseError{Path: f.path, Err: err}, bytes: f.size}) {
 				return
 			}
@@ -250,14 +286,15 @@ func read(ctx context.Context, files []inputFile, out chan<- item) {
 // ReadAll reads the documents under paths without indexing them. Like
 // Run, the first document of an id wins; the summary counts the files,
 // documents and failures.
-func ReadAll(ctx context.Context, paths []string) ([]*search.Document, *Summary, error) {
+func ReadAll(ctx context.Context, paths []string, opt Options) ([]*search.Document, *Summary, error) {
 	sum := &Summary{}
-	files := collect(paths, sum)
+	src := filesOf(opt)
+	files := collect(src, paths, sum)
 	sum.Files = len(files)
 	items := make(chan item, 64)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go read(ctx, files, items)
+	go read(ctx, src, files, items)
 	seen := map[string]bool{}
 	var docs []*search.Document
 	for it := range items {
@@ -291,7 +328,8 @@ func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (*S
 		opt.BatchBytes = 2 << 20
 	}
 	sum := &Summary{}
-	files := collect(paths, sum)
+	src := filesOf(opt)
+	files := collect(src, paths, sum)
 	sum.Files = len(files)
 	var total, done int64
 	for _, f := range files {
@@ -300,7 +338,7 @@ func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (*S
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	items := make(chan item, 2*opt.BatchSize)
-	go read(ctx, files, items)
+	go read(ctx, src, files, items)
 
 	// seen maps the ids read in this run to their hash and origin: the
 	// first record of an id wins, an identical repeat is skipped quietly.

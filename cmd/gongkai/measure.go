@@ -50,7 +50,7 @@ func cmdFindability(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer idx.Close()
-	docs, _, err := indexer.ReadAll(ctx, paths)
+	docs, _, err := indexer.ReadAll(ctx, paths, indexer.Options{})
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func TestFindabilityOnTestCorpus(t *testing.T) {
 	if _, err := indexer.Run(ctx, idx, paths, indexer.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	docs, _, err := indexer.ReadAll(ctx, paths)
+	docs, _, err := indexer.ReadAll(ctx, paths, indexer.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
