@@ -304,15 +304,31 @@ func Snippet(text string, spans []Span, width int) string {
 			}
 		}
 	}
-	bs, be := offs[from], offs[to]
 	var b strings.Builder
 	if from > 0 {
 		b.WriteString("…")
 	}
-	pos := bs
+	mark(&b, text, spans, offs[from], offs[to])
+	if to < n {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+// Mark returns text HTML-escaped with <mark> around the spans (byte
+// offsets into text; merged as in snippets).
+func Mark(text string, spans []Span) string {
+	var b strings.Builder
+	mark(&b, text, mergeSpans(text, spans), 0, len(text))
+	return b.String()
+}
+
+// mark writes text[from:to] escaped, with merged spans marked.
+func mark(b *strings.Builder, text string, spans []Span, from, to int) {
+	pos := from
 	for _, sp := range spans {
-		s, e := max(sp.Start, bs), min(sp.End, be)
-		if s >= e {
+		s, e := max(sp.Start, from), min(sp.End, to)
+		if s >= e || s < pos {
 			continue
 		}
 		b.WriteString(html.EscapeString(text[pos:s]))
@@ -321,9 +337,5 @@ func Snippet(text string, spans []Span, width int) string {
 		b.WriteString("</mark>")
 		pos = e
 	}
-	b.WriteString(html.EscapeString(text[pos:be]))
-	if to < n {
-		b.WriteString("…")
-	}
-	return b.String()
+	b.WriteString(html.EscapeString(text[pos:to]))
 }

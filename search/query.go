@@ -49,6 +49,9 @@ type Term struct {
 // alternatives (agency:A agency:B matches either); kinds combine with AND.
 type Filters struct {
 	Agency  []string // issuing agency contains
+	// AgencyExact names agencies exactly (agency:=国务院, as facet links
+	// write it): 国务院 without 国务院办公厅.
+	AgencyExact []string
 	DocType []string // document type equals
 	Year    []int
 	DocNum  []string // document number, any bracket style (prefix)
@@ -59,7 +62,7 @@ type Filters struct {
 
 // Empty reports whether no filter is set.
 func (f *Filters) Empty() bool {
-	return len(f.Agency) == 0 && len(f.DocType) == 0 && len(f.Year) == 0 && len(f.DocNum) == 0 &&
+	return len(f.Agency) == 0 && len(f.AgencyExact) == 0 && len(f.DocType) == 0 && len(f.Year) == 0 && len(f.DocNum) == 0 &&
 		len(f.Title) == 0 && f.From == "" && f.To == ""
 }
 
@@ -116,6 +119,11 @@ func Parse(raw string) (*Query, error) {
 		}
 		var text string
 		phrase := false
+		exact := false
+		if field != "" && i < len(rs) && rs[i] == '=' {
+			exact = true
+			i++
+		}
 		if i < len(rs) && isOpenQuote(rs[i]) {
 			j := i + 1
 			for j < len(rs) && !isCloseQuote(rs[j]) {
@@ -150,6 +158,9 @@ func Parse(raw string) (*Query, error) {
 			}
 			if pendingOR {
 				return nil, queryErr("OR before filter", "OR 不能连接筛选条件")
+			}
+			if exact {
+				text = "=" + text
 			}
 			if err := q.addFilter(field, text); err != nil {
 				return nil, err
@@ -247,7 +258,14 @@ func (q *Query) addFilter(field, value string) error {
 	f := &q.Filters
 	switch field {
 	case "agency":
-		f.Agency = append(f.Agency, value)
+		if exact, ok := strings.CutPrefix(value, "="); ok {
+			if exact = strings.TrimSpace(exact); exact == "" {
+				return queryErr("empty filter", "筛选条件 %s: 缺少取值", field)
+			}
+			f.AgencyExact = append(f.AgencyExact, exact)
+		} else {
+			f.Agency = append(f.Agency, value)
+		}
 	case "type":
 		f.DocType = append(f.DocType, value)
 	case "docnum":

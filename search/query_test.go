@@ -22,6 +22,7 @@ func TestParse(t *testing.T) {
 			excluded: []Term{{Text: "疫情"}, {Text: "新冠 肺炎", Phrase: true}}},
 		{in: "机关:九龙坡区 文种:报告 年份:2022年 文号:国发〔2019〕5号 标题:法治", filters: Filters{Agency: []string{"九龙坡区"}, DocType: []string{"报告"}, Year: []int{2022}, DocNum: []string{"国发〔2019〕5号"}, Title: []string{"法治"}}},
 		{in: "agency：重庆 from:2022-01 to:2022", filters: Filters{Agency: []string{"重庆"}, From: "2022-01-01", To: "2022-12-31"}},
+		{in: "机关:=国务院 agency:=\"国务院 办公厅\"", filters: Filters{AgencyExact: []string{"国务院", "国务院 办公厅"}}},
 		{in: "from:2022年3月1日 to:2022-02", filters: Filters{From: "2022-03-01", To: "2022-02-28"}},
 		{in: "公司不给加班费怎么办", groups: [][]Term{{{Text: "公司不给加班费怎么办"}}}, question: true},
 		{in: "国发〔2019〕5号", groups: [][]Term{{{Text: "国发〔2019〕5号"}}}},

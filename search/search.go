@@ -113,6 +113,9 @@ type Index interface {
 	Search(ctx context.Context, q *Query, req *Request) (*Result, error)
 	// Document returns a stored document, or ErrNotFound.
 	Document(ctx context.Context, id string) (*Document, error)
+	// Matches returns where q matches in the body of doc (for highlighting
+	// a whole document); nil when it does not match.
+	Matches(ctx context.Context, q *Query, doc *Document) ([]Span, error)
 	// Count returns the number of documents.
 	Count() (uint64, error)
 	Close() error

@@ -93,6 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log zerol
 		return cmdSearch(ctx, rest, stdout, stderr)
 	case "analyze":
 		return cmdAnalyze(rest, stdout, stderr)
+	case "serve":
+		return cmdServe(ctx, rest, stderr)
 	case "findability":
 		return cmdFindability(ctx, rest, stdout, stderr)
 	case "latency":

@@ -173,10 +173,15 @@ func anyOf(qs []query.Query) query.Query {
 
 func filterQueries(f *search.Filters) []query.Query {
 	var out []query.Query
-	if len(f.Agency) > 0 {
+	if len(f.Agency) > 0 || len(f.AgencyExact) > 0 {
 		var qs []query.Query
 		for _, a := range f.Agency {
 			qs = append(qs, low(gramMatch(a, fAgencyBi, boostFilter, nil, -1)))
+		}
+		for _, a := range f.AgencyExact {
+			tq := query.NewTermQuery(a)
+			tq.SetField(fAgency)
+			qs = append(qs, low(tq))
 		}
 		out = append(out, anyOf(qs))
 	}
@@ -226,6 +231,23 @@ func filterQueries(f *search.Filters) []query.Query {
 		out = append(out, low(dq))
 	}
 	return out
+}
+
+// Matches returns the spans where q matches in doc's body.
+func (ix *Index) Matches(ctx context.Context, q *search.Query, doc *search.Document) ([]search.Span, error) {
+	bq, ct := buildQuery(q)
+	one := query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery([]string{doc.ID})})
+	sr := blevelib.NewSearchRequestOptions(one, 1, 0, false)
+	sr.IncludeLocations = true
+	sr.PreSearchData = map[string]interface{}{bsearch.BM25PreSearchDataKey: ix.bm25Stats()}
+	res, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("highlight %s: %w", doc.ID, err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, nil
+	}
+	return bodySpans(doc, res.Hits[0].Locations[fBodyBi], ct), nil
 }
 
 // bm25Stats returns the true collection statistics for BM25.

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/gongkai/gongkai/analyzer"
+	"github.com/gongkai/gongkai/indexer"
+	"github.com/gongkai/gongkai/search/bleve"
+	"github.com/gongkai/gongkai/web"
+)
+
+// sample is the corpus indexed when serve starts on an empty index (see
+// sample/README.md).
+//
+//go:embed sample
+var sample embed.FS
+
+func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("index", defaultIndex(), "index folder (created, with the bundled sample, when empty)")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	logFormat := fs.String("log-format", "json", "access log format: json or console")
+	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "extra word list for the segmenter")
+	noSample := fs.Bool("no-sample", false, "do not index the bundled sample into an empty index")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "用法: gongkai serve [--index DIR] [--addr HOST:PORT] [--log-format json|console]\n\n启动网页与 JSON 接口。索引为空时先导入内置样例语料。写入接口需设置环境变量 GONGKAI_TOKEN。")
+		fs.PrintDefaults()
+	}
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	var log zerolog.Logger
+	switch *logFormat {
+	case "json":
+		log = zerolog.New(stderr).With().Timestamp().Logger()
+	case "console":
+		log = zerolog.New(zerolog.ConsoleWriter{Out: stderr, TimeFormat: "15:04:05"}).With().Timestamp().Logger()
+	default:
+		return &exitError{2, fmt.Errorf("--log-format must be json or console, not %q", *logFormat)}
+	}
+	if err := addLexicon(*lexicon); err != nil {
+		return err
+	}
+	token := os.Getenv("GONGKAI_TOKEN")
+	srv := web.New(web.Options{Token: token, Log: log})
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	log.Info().Str("addr", "http://"+ln.Addr().String()).Bool("writes", token != "").Msg("listening")
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+
+	// Start-up work happens while /healthz already answers.
+	type opened struct {
+		idx *bleve.Index
+		err error
+	}
+	ready := make(chan opened, 1)
+	go func() {
+		t0 := time.Now()
+		if err := analyzer.Load(); err != nil {
+			ready <- opened{err: err}
+			return
+		}
+		log.Info().Dur("took", time.Since(t0)).Msg("dictionary loaded")
+		idx, err := bleve.Open(*dir)
+		if errors.Is(err, bleve.ErrStale) {
+			err = fmt.Errorf("%w (run: gongkai index --rebuild --index %s PATH...)", err, *dir)
+		}
+		if err != nil {
+			ready <- opened{err: err}
+			return
+		}
+		if n, _ := idx.Count(); n == 0 && !*noSample {
+			log.Info().Str("index", *dir).Msg("empty index: indexing the bundled sample corpus")
+			sum, err := indexer.Run(ctx, idx, []string{"sample"}, indexer.Options{FS: sample})
+			if err != nil {
+				idx.Close()
+				ready <- opened{err: fmt.Errorf("index the sample: %w", err)}
+				return
+			}
+			log.Info().Int("documents", sum.Indexed).Int("failed", sum.Failed).Float64("seconds", sum.Seconds).Msg("sample indexed")
+		}
+		ready <- opened{idx: idx}
+	}()
+
+	var idx *bleve.Index
+	for {
+		select {
+		case o := <-ready:
+			if o.err != nil {
+				shutdown(hs, log)
+				return o.err
+			}
+			idx = o.idx
+			srv.SetIndex(idx)
+			n, _ := idx.Count()
+			log.Info().Uint64("documents", n).Msg("ready")
+			ready = nil
+			continue
+		case err := <-serveErr:
+			if idx != nil {
+				idx.Close()
+			}
+			return err
+		case <-ctx.Done():
+		}
+		break
+	}
+	log.Info().Msg("shutting down: draining requests")
+	shutdown(hs, log)
+	if idx == nil {
+		// Start-up may still be writing the sample; let it finish.
+		if o := <-ready; o.idx != nil {
+			idx = o.idx
+		}
+	}
+	if idx != nil {
+		if err := idx.Close(); err != nil {
+			return fmt.Errorf("close index: %w", err)
+		}
+	}
+	log.Info().Msg("stopped")
+	return nil
+}
+
+func shutdown(hs *http.Server, log zerolog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(ctx); err != nil {
+		log.Error().Err(err).Msg("shutdown")
+	}
+}

@@ -1,0 +1,217 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"embed"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/zerolog"
+
+	"github.com/gongkai/gongkai/search"
+)
+
+// Limits on requests.
+const (
+	// MaxBodyBytes bounds a POST /api/documents body.
+	MaxBodyBytes = 16 << 20
+	// MaxDocsPerPost bounds the documents of one POST.
+	MaxDocsPerPost = 2000
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Options configure a Server.
+type Options struct {
+	// Token is the bearer token for writes; empty disables writes (403).
+	Token string
+	// Log receives the access log and errors.
+	Log zerolog.Logger
+	// Registry receives the metrics; nil uses a new registry.
+	Registry *prometheus.Registry
+}
+
+// Server is gongkai's HTTP face: the JSON API, the HTML pages, health
+// and metrics. It answers /healthz at once; everything that needs the
+// index waits for SetIndex (until then /readyz and the search routes
+// answer 503).
+type Server struct {
+	idx     atomic.Pointer[indexRef]
+	token   string
+	log     zerolog.Logger
+	metrics *metrics
+	pages   *template.Template
+	router  *mux.Router
+}
+
+type indexRef struct{ search.Index }
+
+// New returns a server without an index.
+func New(o Options) *Server {
+	reg := o.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	s := &Server{token: o.Token, log: o.Log}
+	s.metrics = newMetrics(reg, s.count)
+	s.pages = template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html"))
+	r := mux.NewRouter()
+	r.NotFoundHandler = http.HandlerFunc(s.serveNotFound)
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, &httpError{http.StatusMethodNotAllowed, "不支持该请求方法"})
+	})
+	handle := func(name, path string, h http.HandlerFunc, methods ...string) {
+		r.Handle(path, h).Methods(methods...).Name(name)
+	}
+	handle("home", "/", s.serveHome, http.MethodGet, http.MethodHead)
+	handle("search", "/search", s.serveSearchPage, http.MethodGet, http.MethodHead)
+	handle("doc", "/doc/{id}", s.serveDocPage, http.MethodGet, http.MethodHead)
+	handle("api_search", "/api/search", s.serveSearchAPI, http.MethodGet)
+	handle("api_doc", "/api/documents/{id}", s.serveDocumentAPI, http.MethodGet)
+	handle("api_delete", "/api/documents/{id}", s.serveDeleteAPI, http.MethodDelete)
+	handle("api_post", "/api/documents", s.servePostAPI, http.MethodPost)
+	handle("healthz", "/healthz", s.serveHealthz, http.MethodGet, http.MethodHead)
+	handle("readyz", "/readyz", s.serveReadyz, http.MethodGet, http.MethodHead)
+	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{})).Name("metrics")
+	static, _ := fs.Sub(staticFS, "static")
+	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", cacheFor(http.FileServer(http.FS(static)), time.Hour))).Name("static")
+	r.Use(s.recoverMiddleware, s.logMiddleware)
+	s.router = r
+	return s
+}
+
+// SetIndex makes the server ready to answer from idx.
+func (s *Server) SetIndex(idx search.Index) { s.idx.Store(&indexRef{idx}) }
+
+func (s *Server) index() search.Index {
+	if ref := s.idx.Load(); ref != nil {
+		return ref.Index
+	}
+	return nil
+}
+
+// Ready reports whether the server has an index to answer from.
+func (s *Server) Ready() bool { return s.index() != nil }
+
+func (s *Server) count() float64 {
+	if idx := s.index(); idx != nil {
+		if n, err := idx.Count(); err == nil {
+			return float64(n)
+		}
+	}
+	return 0
+}
+
+// ServeHTTP routes a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// httpError is an error with the status and message to show the user.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+var errNotReady = &httpError{http.StatusServiceUnavailable, "服务正在启动（加载词典、打开索引），请稍后再试"}
+
+// classify turns an error into the status and the message a user sees.
+// Anything not known to be the user's doing is a 500 with a generic text.
+func classify(err error) (int, string) {
+	var he *httpError
+	var qe *search.QueryError
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+		return he.status, he.msg
+	case errors.As(err, &qe):
+		return http.StatusBadRequest, qe.Msg
+	case errors.Is(err, search.ErrNotFound):
+		return http.StatusNotFound, "没有找到该文档"
+	case errors.As(err, &mb):
+		return http.StatusRequestEntityTooLarge, "请求内容过大"
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, "请求已取消或超时"
+	}
+	return http.StatusInternalServerError, "服务器内部错误"
+}
+
+// writeError answers with the error as JSON for API routes and as a page
+// otherwise.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := classify(err)
+	if status >= 500 && status != http.StatusServiceUnavailable {
+		s.log.Error().Err(err).Str("path", r.URL.Path).Msg("request failed")
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "2")
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/readyz" || r.URL.Path == "/healthz" {
+		writeJSON(w, status, map[string]string{"error": msg})
+		return
+	}
+	s.renderPage(w, r, status, "error", &errorPage{basePage: s.base(r, ""), Status: status, Message: msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, &httpError{http.StatusNotFound, "页面不存在"})
+}
+
+func (s *Server) serveHealthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "ready": s.Ready()})
+}
+
+func (s *Server) serveReadyz(w http.ResponseWriter, r *http.Request) {
+	if !s.Ready() {
+		s.writeError(w, r, errNotReady)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "documents": s.count()})
+}
+
+// authorize checks the bearer token of a write.
+func (s *Server) authorize(r *http.Request) error {
+	if s.token == "" {
+		return &httpError{http.StatusForbidden, "写入接口未启用（服务端未设置 GONGKAI_TOKEN）"}
+	}
+	auth := r.Header.Get("Authorization")
+	got, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || got == "" {
+		return &httpError{http.StatusUnauthorized, "需要 Authorization: Bearer <令牌>"}
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) != 1 {
+		return &httpError{http.StatusUnauthorized, "令牌无效"}
+	}
+	return nil
+}
+
+func cacheFor(h http.Handler, d time.Duration) http.Handler {
+	v := "public, max-age=" + strconv.Itoa(int(d.Seconds()))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", v)
+		h.ServeHTTP(w, r)
+	})
+}
