@@ -48,16 +48,16 @@ type Term struct {
 // Filters restrict the documents a query can match. Values of one kind are
 // alternatives (agency:A agency:B matches either); kinds combine with AND.
 type Filters struct {
-	Agency  []string // issuing agency contains
+	Agency []string // issuing agency contains
 	// AgencyExact names agencies exactly (agency:=国务院, as facet links
 	// write it): 国务院 without 国务院办公厅.
 	AgencyExact []string
-	DocType []string // document type equals
-	Year    []int
-	DocNum  []string // document number, any bracket style (prefix)
-	Title   []string // title contains
-	From    string   // publication date on or after, YYYY-MM-DD
-	To      string   // publication date on or before, YYYY-MM-DD
+	DocType     []string // document type equals
+	Year        []int
+	DocNum      []string // document number, any bracket style (prefix)
+	Title       []string // title contains
+	From        string   // publication date on or after, YYYY-MM-DD
+	To          string   // publication date on or before, YYYY-MM-DD
 }
 
 // Empty reports whether no filter is set.

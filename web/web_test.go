@@ -117,19 +117,19 @@ func TestSearchAPI(t *testing.T) {
 func TestSearchAPIErrors(t *testing.T) {
 	s := newServer(t, "")
 	for target, status := range map[string]int{
-		"/api/search":                             400,
-		"/api/search?q=":                          400,
-		"/api/search?q=" + q(`"未闭合`):              400,
-		"/api/search?q=x&page=abc":                400,
-		"/api/search?q=x&page=0":                  400,
-		"/api/search?q=x&page=1001":               400,
-		"/api/search?q=x&size=1000":               400,
-		"/api/search?q=x&sort=random":             400,
-		"/api/search?q=x&mode=all":                400,
+		"/api/search":                               400,
+		"/api/search?q=":                            400,
+		"/api/search?q=" + q(`"未闭合`):                400,
+		"/api/search?q=x&page=abc":                  400,
+		"/api/search?q=x&page=0":                    400,
+		"/api/search?q=x&page=1001":                 400,
+		"/api/search?q=x&size=1000":                 400,
+		"/api/search?q=x&sort=random":               400,
+		"/api/search?q=x&mode=all":                  400,
 		"/api/search?q=" + strings.Repeat("长", 501): 400,
-		"/api/search?q=" + q("year:二〇一九"):        400,
-		"/api/documents/no-such-document":         404,
-		"/api/nothing":                            404,
+		"/api/search?q=" + q("year:二〇一九"):           400,
+		"/api/documents/no-such-document":           404,
+		"/api/nothing":                              404,
 	} {
 		r := do(t, s, "GET", target, nil)
 		if r.status != status {
