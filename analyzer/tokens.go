@@ -204,9 +204,17 @@ func Grams(text string) []Token {
 // appears at consecutive positions, which happens exactly when the document
 // contains the phrase after folding. It returns nil when text has no units.
 func PhraseSlots(text string) []string {
+	slots, _ := Phrase(text)
+	return slots
+}
+
+// Phrase returns the slots of PhraseSlots and the number of units (gram
+// positions) a match of the phrase covers in a document, which is one more
+// than the slots when the phrase ends with two or more Chinese characters.
+func Phrase(text string) (slots []string, n int) {
 	f := Fold(text)
 	units := scanUnits(f.Text)
-	slots := make([]string, 0, len(units))
+	slots = make([]string, 0, len(units))
 	for i := 0; i < len(units); {
 		u := units[i]
 		if u.kind != uHan {
@@ -228,9 +236,9 @@ func PhraseSlots(text string) []string {
 		i = end
 	}
 	if len(slots) == 0 {
-		return nil
+		return nil, 0
 	}
-	return slots
+	return slots, len(units)
 }
 
 // SingleChar reports whether text folds to exactly one Chinese character,

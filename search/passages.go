@@ -109,7 +109,7 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 			bySection[si] = m
 		}
 		m.perClause[sp.Clause]++
-		if doc.Paragraphs[p].Heading {
+		if inHeading(doc, si, p, sp.Start-starts[p]) {
 			m.headHits++
 			if headClauses[si] == nil {
 				headClauses[si] = map[int]bool{}
@@ -153,6 +153,21 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 		return out[i].section < out[j].section
 	})
 	return out
+}
+
+// inHeading reports whether byte off of paragraph p (0-based) lies in the
+// heading of section si: the heading line, or the heading part of a line
+// that goes on with text (第四条 …, （二）加强组织领导。坚持……).
+func inHeading(doc *Document, si, p, off int) bool {
+	sec := doc.Sections[si]
+	if !doc.Paragraphs[p].Heading || p+1 != sec.First || len(sec.Path) == 0 {
+		return false
+	}
+	h := sec.Path[len(sec.Path)-1]
+	if strings.HasPrefix(doc.Paragraphs[p].Text, h) {
+		return off < len(h)
+	}
+	return true
 }
 
 func countPositive(m map[int]int) int {

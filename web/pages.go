@@ -357,10 +357,27 @@ type docSection struct {
 }
 
 type docParagraph struct {
-	N        int
+	N int
+	// Heading holds the heading of a paragraph that opens a section (the
+	// whole line, or the first sentence of an inline heading); HTML is the
+	// rest of the paragraph.
+	Heading  template.HTML
 	HTML     template.HTML
-	Heading  bool
 	Citation string
+}
+
+// splitMarked marks text and splits it at byte k into two HTML parts.
+func splitMarked(text string, spans []search.Span, k int) (template.HTML, template.HTML) {
+	var head, rest []search.Span
+	for _, sp := range spans {
+		if sp.Start < k {
+			head = append(head, search.Span{Start: sp.Start, End: min(sp.End, k), Clause: sp.Clause})
+		}
+		if sp.End > k {
+			rest = append(rest, search.Span{Start: max(sp.Start, k) - k, End: sp.End - k, Clause: sp.Clause})
+		}
+	}
+	return template.HTML(search.Mark(text[:k], head)), template.HTML(search.Mark(text[k:], rest))
 }
 
 func (s *Server) serveDocPage(w http.ResponseWriter, r *http.Request) {
@@ -420,11 +437,20 @@ func (s *Server) serveDocPageErr(r *http.Request) (*docPage, error) {
 		}
 		for n := sec.First; n <= sec.Last; n++ {
 			para := d.Paragraphs[n-1]
-			ds.Paragraphs = append(ds.Paragraphs, docParagraph{
-				N: n, Heading: para.Heading,
-				HTML:     template.HTML(search.Mark(para.Text, perPara[n-1])),
-				Citation: d.Citation(n) + " " + p.Permalink + "#p-" + strconv.Itoa(n),
-			})
+			dp := docParagraph{N: n, Citation: d.Citation(n) + " " + p.Permalink + "#p-" + strconv.Itoa(n)}
+			k := 0
+			if para.Heading && n == sec.First && len(sec.Path) > 0 {
+				// An inline heading ("（二）加强组织领导。坚持……") is its first
+				// sentence; the heading text may differ from the line only
+				// in spacing, in which case the whole line is the heading.
+				if h := sec.Path[len(sec.Path)-1]; strings.HasPrefix(para.Text, h) {
+					k = len(h)
+				} else {
+					k = len(para.Text)
+				}
+			}
+			dp.Heading, dp.HTML = splitMarked(para.Text, perPara[n-1], k)
+			ds.Paragraphs = append(ds.Paragraphs, dp)
 		}
 		p.Sections = append(p.Sections, ds)
 	}

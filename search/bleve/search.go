@@ -28,12 +28,21 @@ const (
 	boostFilter   = 0.0001 // filters must not change the ranking
 )
 
-// clauseTerms records, for each clause of the query, the gram terms that
-// stand for it in the body, so that matches can be traced back to clauses.
+// clauseTerms records, for each clause of the query, what stands for it
+// in the body gram field, so that matches can be traced back to clauses.
 type clauseTerms struct {
-	exact  map[string][]int // gram term → clauses
-	prefix map[string][]int // single character → clauses (matched by prefix)
-	n      int
+	phrases []phraseOf       // multi-slot phrases
+	exact   map[string][]int // single-slot terms → clauses
+	prefix  map[string][]int // single characters (matched by prefix) → clauses
+	n       int              // number of clauses
+}
+
+// phraseOf is a phrase of a clause: its gram slots and how many units a
+// match covers.
+type phraseOf struct {
+	slots  []string
+	units  int
+	clause int
 }
 
 func newClauseTerms() *clauseTerms {
@@ -44,8 +53,9 @@ func newClauseTerms() *clauseTerms {
 // slots, a term for a single slot, or a prefix for a single character.
 // clause, when ≥ 0, is recorded in ct.
 func gramMatch(text, field string, boost float64, ct *clauseTerms, clause int) query.Query {
+	record := ct != nil && clause >= 0
 	if c, ok := analyzer.SingleChar(text); ok {
-		if ct != nil && clause >= 0 {
+		if record {
 			ct.prefix[c] = appendOnce(ct.prefix[c], clause)
 		}
 		pq := query.NewPrefixQuery(c)
@@ -53,20 +63,21 @@ func gramMatch(text, field string, boost float64, ct *clauseTerms, clause int) q
 		pq.SetBoost(boost)
 		return pq
 	}
-	slots := analyzer.PhraseSlots(text)
+	slots, units := analyzer.Phrase(text)
 	if len(slots) == 0 {
 		return query.NewMatchNoneQuery()
 	}
-	if ct != nil && clause >= 0 {
-		for _, s := range slots {
-			ct.exact[s] = appendOnce(ct.exact[s], clause)
-		}
-	}
 	if len(slots) == 1 {
+		if record {
+			ct.exact[slots[0]] = appendOnce(ct.exact[slots[0]], clause)
+		}
 		tq := query.NewTermQuery(slots[0])
 		tq.SetField(field)
 		tq.SetBoost(boost)
 		return tq
+	}
+	if record {
+		ct.phrases = append(ct.phrases, phraseOf{slots: slots, units: units, clause: clause})
 	}
 	pq := query.NewPhraseQuery(slots, field)
 	pq.SetBoost(boost)
@@ -347,13 +358,52 @@ func round3(f float64) float64 {
 
 // bodySpans turns the term locations of the body gram field into spans
 // attributed to query clauses. The index keeps gram positions only; the
-// byte offsets come from the positions of the body's units.
+// byte offsets come from the positions of the body's units. A phrase
+// becomes one span per occurrence, found from the positions of its first
+// slot (bleve's phrase searcher reports the locations of a match
+// unreliably: terms of the phrase at other positions, a unigram missing).
 func bodySpans(doc *search.Document, locs bsearch.TermLocationMap, ct *clauseTerms) []search.Span {
 	if len(locs) == 0 {
 		return nil
 	}
 	var units [][2]int32
+	unitSpans := func() [][2]int32 {
+		if units == nil {
+			units = analyzer.UnitSpans(doc.Body())
+		}
+		return units
+	}
 	var spans []search.Span
+	add := func(first, last, clause int) {
+		u := unitSpans()
+		if first < 0 || last >= len(u) || last < first {
+			return
+		}
+		spans = append(spans, search.Span{Start: int(u[first][0]), End: int(u[last][1]), Clause: clause})
+	}
+	for _, ph := range ct.phrases {
+		at := map[string]map[uint64]bool{}
+		for _, s := range ph.slots[1:] {
+			if ls := locs[s]; len(ls) > 0 && at[s] == nil {
+				at[s] = map[uint64]bool{}
+				for _, l := range ls {
+					at[s][l.Pos] = true
+				}
+			}
+		}
+		for _, l := range locs[ph.slots[0]] {
+			ok := true
+			for i, s := range ph.slots[1:] {
+				if m := at[s]; m != nil && !m[l.Pos+uint64(i+1)] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				add(int(l.Pos)-1, int(l.Pos)+ph.units-2, ph.clause)
+			}
+		}
+	}
 	for term, ls := range locs {
 		clauses := ct.exact[term]
 		width := 1 // units covered by the term
@@ -365,19 +415,9 @@ func bodySpans(doc *search.Document, locs bsearch.TermLocationMap, ct *clauseTer
 			clauses = ct.prefix[term[:size]]
 			width = 1 // a prefix match marks its first character only
 		}
-		if clauses == nil {
-			continue
-		}
-		if units == nil {
-			units = analyzer.UnitSpans(doc.Body())
-		}
-		for _, l := range ls {
-			first, last := int(l.Pos)-1, int(l.Pos)+width-2
-			if first < 0 || last >= len(units) {
-				continue
-			}
-			for _, c := range clauses {
-				spans = append(spans, search.Span{Start: int(units[first][0]), End: int(units[last][1]), Clause: c})
+		for _, c := range clauses {
+			for _, l := range ls {
+				add(int(l.Pos)-1, int(l.Pos)+width-2, c)
 			}
 		}
 	}

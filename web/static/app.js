@@ -17,10 +17,10 @@
     document.body.removeChild(ta);
     return ok ? Promise.resolve() : Promise.reject(new Error("copy failed"));
   }
-  document.querySelectorAll("button.copy[data-cite]").forEach(function (b) {
+  document.querySelectorAll("button.copy[data-citation]").forEach(function (b) {
     b.hidden = false;
     b.addEventListener("click", function () {
-      copy(b.getAttribute("data-cite")).then(function () {
+      copy(b.getAttribute("data-citation")).then(function () {
         b.textContent = "已复制";
         b.dataset.copied = "1";
         setTimeout(function () { b.textContent = "复制"; }, 2000);
