@@ -162,6 +162,14 @@ func hanRunEnd(units []unit, i int) int {
 // unit of text takes one position, so a quoted phrase matches exactly the
 // texts that contain it (see PhraseSlots).
 func Grams(text string) []Token {
+	toks, _ := GramsUnits(text)
+	return toks
+}
+
+// GramsUnits returns the gram layer of text and the number of positions
+// (units) it takes, so that several texts can share one field with gaps
+// between them.
+func GramsUnits(text string) ([]Token, int) {
 	f := Fold(text)
 	units := scanUnits(f.Text)
 	toks := make([]Token, 0, len(units)+len(units)/4)
@@ -196,7 +204,7 @@ func Grams(text string) []Token {
 		emit(units[end-1].s, units[end-1].e, end, Unigram)
 		i = end
 	}
-	return toks
+	return toks, len(units)
 }
 
 // PhraseSlots turns a quoted phrase into the terms to look for in the gram

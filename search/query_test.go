@@ -130,3 +130,26 @@ func TestCitation(t *testing.T) {
 		t.Errorf("Citation = %q, want %q", got, want)
 	}
 }
+
+func TestDocumentBinary(t *testing.T) {
+	d := &Document{ID: "x", Title: "关于某事的通知", Agency: "国务院办公厅", Year: 2019, Date: "2019-01-02",
+		Paragraphs: []Paragraph{{Text: "前言"}, {Text: "一、总则", Heading: true}, {Text: "正文\n含换行"}},
+		Sections:   []Section{{ID: "x/s1", Path: []string{}, First: 1, Last: 1}, {ID: "x/s2", Path: []string{"一、总则"}, First: 2, Last: 3}}}
+	b, err := d.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got Document
+	if err := got.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if got.Hash() != d.Hash() {
+		t.Errorf("round trip changed the document: %+v", got)
+	}
+	for cut := 0; cut < len(b); cut += 7 {
+		var x Document
+		if err := x.UnmarshalBinary(b[:cut]); err == nil {
+			t.Errorf("truncated at %d decodes without error", cut)
+		}
+	}
+}

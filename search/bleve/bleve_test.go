@@ -490,3 +490,31 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// A phrase never matches across a paragraph break, nor between the body
+// and the heading lines the gram field repeats after it.
+func TestPhraseStopsAtParagraphs(t *testing.T) {
+	ctx := context.Background()
+	idx, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	d, _ := indexer.FromRecord(&indexer.Record{ID: "p", Title: ptr("段落测试"), Body: ptr("一、总则\n甲乙丙2022\n年丁戊己。\n二、附则\n末尾文字123")})
+	if err := idx.Put(ctx, []*search.Document{d}); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{`"2022年"`: 0, `"丙2022"`: 1, `"123一"`: 0, `"文字123"`: 1, `"附则"`: 1, `"总则甲乙"`: 0} {
+		res, err := search.Run(ctx, idx, search.Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != want {
+			t.Errorf("%s matched %d documents, want %d", q, res.Total, want)
+		}
+	}
+	res, _ := search.Run(ctx, idx, search.Request{Query: "附则"})
+	if len(res.Hits) != 1 || res.Hits[0].Sections[0].Paragraph != 4 || res.Hits[0].Sections[0].Snippet != "二、<mark>附则</mark>" {
+		t.Errorf("heading match: %+v", res.Hits)
+	}
+}

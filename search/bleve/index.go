@@ -2,11 +2,13 @@ package bleve
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -18,6 +20,7 @@ import (
 	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -27,7 +30,7 @@ import (
 
 // formatVersion changes whenever the way documents become index terms
 // changes; an index of another version must be rebuilt.
-const formatVersion = "gongkai-2"
+const formatVersion = "gongkai-3"
 
 // ErrStale is returned by Open for an index built by another version of
 // gongkai or with another lexicon: its terms no longer match what queries
@@ -71,8 +74,18 @@ type stats struct {
 	Tokens map[string]int `json:"tokens"`
 }
 
+// BM25 parameters. bleve keeps them in package variables, so they hold for
+// every index of the process; Open sets them. b is lower than the usual
+// 0.75: government texts are long, and a report that treats a topic at
+// length should not lose to a short notice that names it once.
+var (
+	BM25K1 = 1.2
+	BM25B  = 0.4
+)
+
 // Open opens the index in dir, creating it (and dir) when there is none.
 func Open(dir string) (*Index, error) {
+	bsearch.BM25_k1, bsearch.BM25_b = BM25K1, BM25B
 	var idx blevelib.Index
 	var err error
 	if _, statErr := os.Stat(filepath.Join(dir, "index_meta.json")); statErr == nil {
@@ -169,12 +182,11 @@ func buildDocument(d *search.Document) (*built, error) {
 		doc.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(value), opts))
 	}
 	body := d.Body()
-	heads := d.Headings()
 	addText(fTitle, d.Title, optWords, analyzer.Words(d.Title))
 	addText(fTitleBi, d.Title, optGrams, analyzer.Grams(d.Title))
-	addText(fHeadBi, heads, optGrams, analyzer.Grams(heads))
 	addText(fBody, body, optWords, analyzer.Words(body))
-	addText(fBodyBi, body, optGrams, analyzer.Grams(body))
+	bodyGrams, paraPos := bodyGrams(d)
+	addText(fBodyBi, body, optGrams, bodyGrams)
 	addText(fAgencyBi, d.Agency, optGrams, analyzer.Grams(d.Agency))
 	addKeyword(fAgency, d.Agency, optFacet)
 	addKeyword(fDocType, d.DocType, optFacet)
@@ -199,17 +211,93 @@ func buildDocument(d *search.Document) (*built, error) {
 	}
 	addKeyword(fTitleKey, keyOf(d.Title), optKeyword)
 	addKeyword(fHash, d.Hash(), optKeyword)
-	src, err := json.Marshal(d)
+	src, err := d.MarshalBinary()
 	if err != nil {
 		return nil, fmt.Errorf("document %s: %w", d.ID, err)
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fSrc, nil, src, optStored))
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fPos, nil, encodePositions(paraPos), optStored))
 	lb, _ := json.Marshal(lens)
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fLens, nil, lb, optStored))
 	return &built{doc: doc, lens: lens}, nil
 }
 
 func tokenStream(toks []analyzer.Token) analysis.TokenStream { return analyzer.Stream(toks) }
+
+// bodyGrams makes the gram layer of the body paragraph by paragraph, one
+// position of gap between paragraphs (a phrase never matches across a
+// paragraph break), and then the section headings headingRepeats more
+// times, so that words in headings weigh more in ranking at no cost at
+// query time. It returns the
+// first position of every paragraph, which maps match positions back to
+// text (see spanMapper).
+func bodyGrams(d *search.Document) ([]analyzer.Token, []int32) {
+	var toks []analyzer.Token
+	paraPos := make([]int32, len(d.Paragraphs))
+	next := 1
+	add := func(text string) {
+		ts, n := analyzer.GramsUnits(text)
+		for _, t := range ts {
+			t.Position += next - 1
+			toks = append(toks, t)
+		}
+		next += n + 1
+	}
+	for i, p := range d.Paragraphs {
+		paraPos[i] = int32(next)
+		add(p.Text)
+	}
+	var heads []string
+	for _, sec := range d.Sections {
+		if len(sec.Path) == 0 || !d.Paragraphs[sec.First-1].Heading {
+			continue
+		}
+		if h := sec.Path[len(sec.Path)-1]; !articleRe.MatchString(h) {
+			heads = append(heads, h)
+		}
+	}
+	for r := 0; r < headingRepeats; r++ {
+		for _, h := range heads {
+			add(h)
+		}
+	}
+	return toks, paraPos
+}
+
+// articleRe matches the heading of a law article (第十二条), which names no
+// topic and is not repeated.
+var articleRe = regexp.MustCompile(`^第[一二三四五六七八九十百千零〇两0-9]+条$`)
+
+// headingRepeats is how many more times headings go into the body
+// gram field: a word in a heading counts as often as 1+headingRepeats
+// words of running text.
+var headingRepeats = 3
+
+// encodePositions stores paragraph start positions as uvarint deltas.
+func encodePositions(pos []int32) []byte {
+	b := make([]byte, 0, len(pos)*2)
+	prev := int32(0)
+	for _, p := range pos {
+		b = binary.AppendUvarint(b, uint64(p-prev))
+		prev = p
+	}
+	return b
+}
+
+func decodePositions(b []byte) ([]int32, error) {
+	var out []int32
+	prev := int32(0)
+	for len(b) > 0 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			return nil, errors.New("corrupt paragraph positions")
+		}
+		prev += int32(v)
+		out = append(out, prev)
+		b = b[n:]
+	}
+	return out, nil
+}
 
 // Put adds or replaces documents; they are searchable when it returns.
 // Documents are analyzed in parallel on all cores.
@@ -401,7 +489,7 @@ func decodeSource(id string, src []byte) (*search.Document, error) {
 		return nil, fmt.Errorf("document %s has no stored source", id)
 	}
 	var doc search.Document
-	if err := json.Unmarshal(src, &doc); err != nil {
+	if err := doc.UnmarshalBinary(src); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", id, err)
 	}
 	return &doc, nil

@@ -13,7 +13,6 @@ import (
 const (
 	fTitle    = "title"
 	fTitleBi  = "title_bi"
-	fHeadBi   = "head_bi"
 	fBody     = "body"
 	fBodyBi   = "body_bi"
 	fAgency   = "agency" // exact, for the facet
@@ -24,12 +23,13 @@ const (
 	fDocNum   = "docnum"
 	fTitleKey = "title_key"
 	fHash     = "hash"
-	fSrc      = "_src"  // stored document (JSON)
+	fSrc      = "_src"  // stored document (search.Document.MarshalBinary)
+	fPos      = "_pos"  // stored first gram position of every paragraph
 	fLens     = "_lens" // stored token counts per field (JSON)
 )
 
 // scoredFields are the fields whose token totals feed BM25.
-var scoredFields = []string{fTitle, fTitleBi, fHeadBi, fBody, fBodyBi, fAgency, fAgencyBi, fDocType, fYear, fDate, fDocNum, fTitleKey, fHash}
+var scoredFields = []string{fTitle, fTitleBi, fBody, fBodyBi, fAgency, fAgencyBi, fDocType, fYear, fDate, fDocNum, fTitleKey, fHash}
 
 const (
 	optWords   = index.IndexField
@@ -68,7 +68,6 @@ func newMapping() *mapping.IndexMappingImpl {
 	}
 	text(fTitle, analyzer.WordsName, false)
 	text(fTitleBi, analyzer.GramsName, true)
-	text(fHeadBi, analyzer.GramsName, true)
 	text(fBody, analyzer.WordsName, false)
 	text(fBodyBi, analyzer.GramsName, true)
 	text(fAgencyBi, analyzer.GramsName, true)
@@ -90,6 +89,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	stored.DocValues = false
 	dm.AddFieldMappingsAt(fSrc, stored)
 	dm.AddFieldMappingsAt(fLens, stored)
+	dm.AddFieldMappingsAt(fPos, stored)
 	im.DefaultMapping = dm
 	im.StoreDynamic = false
 	im.IndexDynamic = false

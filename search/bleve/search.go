@@ -21,7 +21,6 @@ import (
 // in a heading, then in the body.
 const (
 	boostTitle    = 3.0
-	boostHead     = 1.5
 	boostBody     = 1.0
 	boostDocNum   = 10.0
 	boostTitleKey = 20.0
@@ -93,11 +92,11 @@ func appendOnce(s []int, v int) []int {
 	return append(s, v)
 }
 
-// textMatch matches text anywhere a user would look: title, headings, body.
+// textMatch matches text in the title or the body (whose gram field holds
+// the headings twice, so heading matches weigh more).
 func textMatch(text string, ct *clauseTerms, clause int) query.Query {
 	qs := []query.Query{
 		gramMatch(text, fTitleBi, boostTitle, nil, -1),
-		gramMatch(text, fHeadBi, boostHead, nil, -1),
 		gramMatch(text, fBodyBi, boostBody, ct, clause),
 	}
 	if c, ok := search.CanonicalDocNum(text); ok {
@@ -247,18 +246,57 @@ func filterQueries(f *search.Filters) []query.Query {
 // Matches returns the spans where q matches in doc's body.
 func (ix *Index) Matches(ctx context.Context, q *search.Query, doc *search.Document) ([]search.Span, error) {
 	bq, ct := buildQuery(q)
-	one := query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery([]string{doc.ID})})
-	sr := blevelib.NewSearchRequestOptions(one, 1, 0, false)
-	sr.IncludeLocations = true
-	sr.PreSearchData = map[string]interface{}{bsearch.BM25PreSearchDataKey: ix.bm25Stats()}
-	res, err := ix.idx.SearchInContext(ctx, sr)
+	located, err := ix.locate(ctx, bq, []string{doc.ID})
 	if err != nil {
 		return nil, fmt.Errorf("highlight %s: %w", doc.ID, err)
 	}
-	if len(res.Hits) == 0 {
+	l, ok := located[doc.ID]
+	if !ok {
 		return nil, nil
 	}
-	return bodySpans(doc, res.Hits[0].Locations[fBodyBi], ct), nil
+	return bodySpans(doc, l.paraPos, l.locs, ct), nil
+}
+
+// locatedDoc is a document of the second phase of a search: stored and
+// with the positions of its matches.
+type locatedDoc struct {
+	doc     *search.Document
+	paraPos []int32
+	locs    bsearch.TermLocationMap
+}
+
+// locate runs bq again on the given documents only, with match locations
+// and stored fields: the second phase of a search. Locations cost a lot
+// when every matching document carries them, so the first phase ranks
+// without them.
+func (ix *Index) locate(ctx context.Context, bq query.Query, ids []string) (map[string]*locatedDoc, error) {
+	out := make(map[string]*locatedDoc, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	one := query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery(ids)})
+	sr := blevelib.NewSearchRequestOptions(one, len(ids), 0, false)
+	sr.IncludeLocations = true
+	sr.Fields = []string{fSrc, fPos}
+	sr.Score = "none"
+	res, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range res.Hits {
+		src, _ := h.Fields[fSrc].(string)
+		doc, err := decodeSource(h.ID, []byte(src))
+		if err != nil {
+			return nil, err
+		}
+		ps, _ := h.Fields[fPos].(string)
+		pos, err := decodePositions([]byte(ps))
+		if err != nil {
+			return nil, fmt.Errorf("document %s: %w", h.ID, err)
+		}
+		out[h.ID] = &locatedDoc{doc: doc, paraPos: pos, locs: h.Locations[fBodyBi]}
+	}
+	return out, nil
 }
 
 // bm25Stats returns the true collection statistics for BM25.
@@ -280,8 +318,6 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 		size, from = search.PassagePool, 0
 	}
 	sr := blevelib.NewSearchRequestOptions(bq, size, from, false)
-	sr.Fields = []string{fSrc}
-	sr.IncludeLocations = true
 	sr.AddFacet("agency", blevelib.NewFacetRequest(fAgency, search.FacetEntries))
 	sr.AddFacet("doc_type", blevelib.NewFacetRequest(fDocType, search.FacetEntries))
 	sr.AddFacet("year", blevelib.NewFacetRequest(fYear, search.FacetEntries))
@@ -290,6 +326,14 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 	}
 	sr.PreSearchData = map[string]interface{}{bsearch.BM25PreSearchDataKey: ix.bm25Stats()}
 	res, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	located, err := ix.locate(ctx, bq, ids)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -311,12 +355,13 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 	var passages []scored
 	maxScore := res.MaxScore
 	for _, h := range res.Hits {
-		src, _ := h.Fields[fSrc].(string)
-		doc, err := decodeSource(h.ID, []byte(src))
-		if err != nil {
-			return nil, err
+		l, ok := located[h.ID]
+		if !ok {
+			// Deleted between the two phases.
+			continue
 		}
-		spans := bodySpans(doc, h.Locations[fBodyBi], ct)
+		doc := l.doc
+		spans := bodySpans(doc, l.paraPos, l.locs, ct)
 		hit := search.Hit{
 			ID: doc.ID, Title: doc.Title, Agency: doc.Agency, DocNumber: doc.DocNumber, Date: doc.Date,
 			DocType: doc.DocType, Category: doc.Category, URL: doc.SourceURL,
@@ -357,29 +402,35 @@ func round3(f float64) float64 {
 }
 
 // bodySpans turns the term locations of the body gram field into spans
-// attributed to query clauses. The index keeps gram positions only; the
-// byte offsets come from the positions of the body's units. A phrase
-// becomes one span per occurrence, found from the positions of its first
-// slot (bleve's phrase searcher reports the locations of a match
+// attributed to query clauses. The index keeps gram positions only; a
+// position maps to its paragraph through paraPos (the first position of
+// every paragraph) and to bytes through the units of that paragraph. A
+// phrase becomes one span per occurrence, found from the positions of its
+// first slot (bleve's phrase searcher reports the locations of a match
 // unreliably: terms of the phrase at other positions, a unigram missing).
-func bodySpans(doc *search.Document, locs bsearch.TermLocationMap, ct *clauseTerms) []search.Span {
-	if len(locs) == 0 {
+// Positions past the last paragraph are the repeated headings.
+func bodySpans(doc *search.Document, paraPos []int32, locs bsearch.TermLocationMap, ct *clauseTerms) []search.Span {
+	if len(locs) == 0 || len(paraPos) != len(doc.Paragraphs) {
 		return nil
 	}
-	var units [][2]int32
-	unitSpans := func() [][2]int32 {
-		if units == nil {
-			units = analyzer.UnitSpans(doc.Body())
-		}
-		return units
-	}
+	starts := doc.ParagraphStarts()
+	units := map[int][][2]int32{}
 	var spans []search.Span
 	add := func(first, last, clause int) {
-		u := unitSpans()
-		if first < 0 || last >= len(u) || last < first {
+		i := sort.Search(len(paraPos), func(i int) bool { return int(paraPos[i]) > first }) - 1
+		if i < 0 {
 			return
 		}
-		spans = append(spans, search.Span{Start: int(u[first][0]), End: int(u[last][1]), Clause: clause})
+		u, ok := units[i]
+		if !ok {
+			u = analyzer.UnitSpans(doc.Paragraphs[i].Text)
+			units[i] = u
+		}
+		a, b := first-int(paraPos[i]), last-int(paraPos[i])
+		if a < 0 || b >= len(u) || b < a {
+			return
+		}
+		spans = append(spans, search.Span{Start: starts[i] + int(u[a][0]), End: starts[i] + int(u[b][1]), Clause: clause})
 	}
 	for _, ph := range ct.phrases {
 		at := map[string]map[uint64]bool{}
@@ -400,7 +451,7 @@ func bodySpans(doc *search.Document, locs bsearch.TermLocationMap, ct *clauseTer
 				}
 			}
 			if ok {
-				add(int(l.Pos)-1, int(l.Pos)+ph.units-2, ph.clause)
+				add(int(l.Pos), int(l.Pos)+ph.units-1, ph.clause)
 			}
 		}
 	}
@@ -417,7 +468,7 @@ func bodySpans(doc *search.Document, locs bsearch.TermLocationMap, ct *clauseTer
 		}
 		for _, c := range clauses {
 			for _, l := range ls {
-				add(int(l.Pos)-1, int(l.Pos)+width-2, c)
+				add(int(l.Pos), int(l.Pos)+width-1, c)
 			}
 		}
 	}

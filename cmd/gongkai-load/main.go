@@ -1,0 +1,173 @@
+// Command gongkai-load sends a query load to an HTTP search endpoint and
+// prints latency percentiles and throughput. It drives gongkai and the
+// engines it is compared with (bench/run.sh) the same way.
+//
+//	gongkai-load -url 'http://127.0.0.1:8080/api/search?q={q}' -queries bench/queries.txt -clients 8 -duration 20s
+//
+// {q} in the URL is replaced by each query, URL-escaped. Clients go
+// through the query file in turn, each starting at a different line.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+func main() {
+	target := flag.String("url", "http://127.0.0.1:8080/api/search?q={q}", "URL template; {q} is replaced by the escaped query")
+	queries := flag.String("queries", "bench/queries.txt", "query file: one per line, # comments")
+	clients := flag.Int("clients", 8, "concurrent clients")
+	duration := flag.Duration("duration", 20*time.Second, "how long to send load")
+	warmup := flag.Duration("warmup", 2*time.Second, "load before measuring starts")
+	name := flag.String("name", "", "label for the result line")
+	asJSON := flag.Bool("json", false, "print the result as JSON")
+	flag.Parse()
+	if !strings.Contains(*target, "{q}") {
+		fatal("the -url template needs {q}")
+	}
+	qs, err := readQueries(*queries)
+	if err != nil {
+		fatal(err.Error())
+	}
+	if len(qs) == 0 {
+		fatal("no queries in " + *queries)
+	}
+	res := run(*target, qs, *clients, *warmup, *duration)
+	res.Name = *name
+	if *asJSON {
+		_ = json.NewEncoder(os.Stdout).Encode(res)
+		return
+	}
+	fmt.Printf("%s clients=%d requests=%d errors=%d qps=%.1f p50=%.1fms p95=%.1fms p99=%.1fms max=%.1fms\n",
+		res.Name, res.Clients, res.Requests, res.Errors, res.QPS, res.P50, res.P95, res.P99, res.Max)
+	if res.Errors > 0 {
+		fmt.Fprintf(os.Stderr, "first error: %s\n", res.FirstError)
+		os.Exit(1)
+	}
+}
+
+// Result is the outcome of a load run; latencies are in milliseconds.
+type Result struct {
+	Name       string  `json:"name,omitempty"`
+	Clients    int     `json:"clients"`
+	Requests   int     `json:"requests"`
+	Errors     int     `json:"errors"`
+	QPS        float64 `json:"qps"`
+	P50        float64 `json:"p50_ms"`
+	P95        float64 `json:"p95_ms"`
+	P99        float64 `json:"p99_ms"`
+	Max        float64 `json:"max_ms"`
+	FirstError string  `json:"first_error,omitempty"`
+}
+
+func run(target string, qs []string, clients int, warmup, duration time.Duration) Result {
+	tr := &http.Transport{MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2, DisableCompression: true}
+	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	firstErr := ""
+	start := time.Now()
+	measureFrom := start.Add(warmup)
+	end := measureFrom.Add(duration)
+	ctx, cancel := context.WithDeadline(context.Background(), end)
+	defer cancel()
+	var wg sync.WaitGroup
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			var local []time.Duration
+			localErrs := 0
+			localFirst := ""
+			for i := c * len(qs) / clients; ctx.Err() == nil; i++ {
+				u := strings.ReplaceAll(target, "{q}", url.QueryEscape(qs[i%len(qs)]))
+				t0 := time.Now()
+				err := get(ctx, hc, u)
+				d := time.Since(t0)
+				if ctx.Err() != nil {
+					break
+				}
+				if t0.Before(measureFrom) {
+					continue
+				}
+				if err != nil {
+					localErrs++
+					if localFirst == "" {
+						localFirst = err.Error()
+					}
+					continue
+				}
+				local = append(local, d)
+			}
+			mu.Lock()
+			lat = append(lat, local...)
+			errs += localErrs
+			if firstErr == "" {
+				firstErr = localFirst
+			}
+			mu.Unlock()
+		}(c)
+	}
+	wg.Wait()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
+	}
+	return Result{Clients: clients, Requests: len(lat), Errors: errs, QPS: float64(len(lat)) / duration.Seconds(),
+		P50: pct(0.5), P95: pct(0.95), P99: pct(0.99), Max: pct(1), FirstError: firstErr}
+}
+
+func get(ctx context.Context, hc *http.Client, u string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: status %d", u, resp.StatusCode)
+	}
+	return nil
+}
+
+func readQueries(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var qs []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
+			qs = append(qs, l)
+		}
+	}
+	return qs, sc.Err()
+}
+
+func fatal(msg string) {
+	fmt.Fprintln(os.Stderr, "gongkai-load:", msg)
+	os.Exit(2)
+}
