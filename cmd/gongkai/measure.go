@@ -93,6 +93,7 @@ func cmdLatency(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	dir := fs.String("index", defaultIndex(), "index folder")
 	rounds := fs.Int("rounds", 5, "times each query runs (the first round warms up and is not counted)")
 	mode := fs.String("mode", search.ModeDocuments, "documents or passages")
+	verbose := fs.Bool("v", false, "print the median latency of every query")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "用法: gongkai latency [--index DIR] [--rounds N] QUERYFILE\n\n逐条执行查询文件（每行一条），输出查询耗时的 p50/p95/p99。")
 		fs.PrintDefaults()
@@ -115,14 +116,26 @@ func cmdLatency(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	defer idx.Close()
 	var lat []time.Duration
+	perQuery := make([][]time.Duration, len(qs))
 	for r := 0; r < *rounds; r++ {
-		for _, q := range qs {
+		for i, q := range qs {
 			t0 := time.Now()
 			if _, err := search.Run(ctx, idx, search.Request{Query: q, Mode: *mode}); err != nil {
 				return fmt.Errorf("query %q: %w", q, err)
 			}
 			if r > 0 {
-				lat = append(lat, time.Since(t0))
+				d := time.Since(t0)
+				lat = append(lat, d)
+				perQuery[i] = append(perQuery[i], d)
+			}
+		}
+	}
+	if *verbose {
+		for i, q := range qs {
+			ds := perQuery[i]
+			sort.Slice(ds, func(a, b int) bool { return ds[a] < ds[b] })
+			if len(ds) > 0 {
+				fmt.Fprintf(stdout, "%8.1f ms  %s\n", float64(ds[len(ds)/2].Microseconds())/1000, q)
 			}
 		}
 	}

@@ -110,22 +110,28 @@ func textMatch(text string, ct *clauseTerms, clause int) query.Query {
 
 // buildQuery turns a parsed query into a bleve query and records which
 // gram terms belong to which clause.
-func buildQuery(q *search.Query) (query.Query, *clauseTerms) {
-	ct := newClauseTerms()
+func buildQuery(q *search.Query) (rank, locate query.Query, ct *clauseTerms) {
+	ct = newClauseTerms()
 	var must, should, mustNot []query.Query
+	locate = nil
 
 	if q.Question {
+		// A question is ranked over its content words in the word layer
+		// (term queries: cheap, no phrase checks over thousands of
+		// documents); the page's documents are then located with the
+		// words' gram phrases, for sections and highlights.
 		text := q.Groups[0][0].Text
 		words := analyzer.ContentWords(text)
-		var parts []query.Query
+		var parts, grams []query.Query
 		for i, w := range words {
-			parts = append(parts, textMatch(w, ct, i))
+			parts = append(parts, wordMatch(w))
+			grams = append(grams, gramMatch(w, fBodyBi, 1, ct, i))
 		}
 		ct.n = len(words)
-		dq := query.NewDisjunctionQuery(parts)
-		must = append(must, dq)
+		must = append(must, query.NewDisjunctionQuery(parts))
 		// The question as typed, when a document contains it, counts most.
 		should = append(should, gramMatch(text, fTitleBi, 2*boostTitle, nil, -1), gramMatch(text, fBodyBi, 2*boostBody, nil, -1))
+		locate = query.NewDisjunctionQuery(grams)
 	} else {
 		for i, group := range q.Groups {
 			var alts []query.Query
@@ -154,8 +160,22 @@ func buildQuery(q *search.Query) (query.Query, *clauseTerms) {
 	if len(must) == 0 {
 		must = append(must, query.NewMatchAllQuery())
 	}
-	bq := query.NewBooleanQuery(must, should, mustNot)
-	return bq, ct
+	rank = query.NewBooleanQuery(must, should, mustNot)
+	if locate == nil {
+		locate = rank
+	}
+	return rank, locate, ct
+}
+
+// wordMatch matches a word of the word layer in the title or the body.
+func wordMatch(w string) query.Query {
+	tt := query.NewTermQuery(w)
+	tt.SetField(fTitle)
+	tt.SetBoost(boostTitle)
+	tb := query.NewTermQuery(w)
+	tb.SetField(fBody)
+	tb.SetBoost(boostBody)
+	return query.NewDisjunctionQuery([]query.Query{tt, tb})
 }
 
 // rawText returns the query's text when it is a single keyword or phrase
@@ -245,8 +265,8 @@ func filterQueries(f *search.Filters) []query.Query {
 
 // Matches returns the spans where q matches in doc's body.
 func (ix *Index) Matches(ctx context.Context, q *search.Query, doc *search.Document) ([]search.Span, error) {
-	bq, ct := buildQuery(q)
-	located, err := ix.locate(ctx, bq, []string{doc.ID})
+	_, lq, ct := buildQuery(q)
+	located, err := ix.locate(ctx, lq, []string{doc.ID})
 	if err != nil {
 		return nil, fmt.Errorf("highlight %s: %w", doc.ID, err)
 	}
@@ -274,7 +294,11 @@ func (ix *Index) locate(ctx context.Context, bq query.Query, ids []string) (map[
 	if len(ids) == 0 {
 		return out, nil
 	}
-	one := query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery(ids)})
+	// Every listed document comes back, with the locations of whatever
+	// part of bq it matches (a question ranked by a title word may have
+	// nothing to locate in the body).
+	any := query.NewDisjunctionQuery([]query.Query{bq, query.NewMatchAllQuery()})
+	one := query.NewConjunctionQuery([]query.Query{any, query.NewDocIDQuery(ids)})
 	sr := blevelib.NewSearchRequestOptions(one, len(ids), 0, false)
 	sr.IncludeLocations = true
 	sr.Fields = []string{fSrc, fPos}
@@ -312,7 +336,7 @@ func (ix *Index) bm25Stats() *bsearch.BM25Stats {
 // Search runs q and shapes the result of the contract.
 func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Request) (*search.Result, error) {
 	start := time.Now()
-	bq, ct := buildQuery(q)
+	bq, lq, ct := buildQuery(q)
 	size, from := req.Size, (req.Page-1)*req.Size
 	if req.Mode == search.ModePassages {
 		size, from = search.PassagePool, 0
@@ -333,7 +357,7 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 	for i, h := range res.Hits {
 		ids[i] = h.ID
 	}
-	located, err := ix.locate(ctx, bq, ids)
+	located, err := ix.locate(ctx, lq, ids)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
