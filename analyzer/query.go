@@ -12,12 +12,32 @@ var stopwordList string
 
 var (
 	stopOnce  sync.Once
+	stopMu    sync.RWMutex
 	stopwords map[string]bool
 )
 
 // IsStopword reports whether the folded word w is a function word or a
 // question frame (的, 怎么办, 是否 …) that question mode drops.
 func IsStopword(w string) bool {
+	loadStopwords()
+	stopMu.RLock()
+	defer stopMu.RUnlock()
+	return stopwords[w]
+}
+
+// AddStopwords adds words to the list question mode drops.
+func AddStopwords(words ...string) {
+	loadStopwords()
+	stopMu.Lock()
+	defer stopMu.Unlock()
+	for _, w := range words {
+		if w = FoldString(strings.TrimSpace(w)); w != "" {
+			stopwords[w] = true
+		}
+	}
+}
+
+func loadStopwords() {
 	stopOnce.Do(func() {
 		stopwords = map[string]bool{}
 		sc := bufio.NewScanner(strings.NewReader(stopwordList))
@@ -31,7 +51,6 @@ func IsStopword(w string) bool {
 			}
 		}
 	})
-	return stopwords[w]
 }
 
 // ContentWords returns the distinct words of a question that carry its

@@ -141,13 +141,13 @@ func segmenter() *gse.Segmenter {
 // changes in a way that changes the terms.
 const analysisVersion = "1"
 
-// Fingerprint identifies how text becomes terms: the analysis code version,
-// the folding tables, the lexicons and the stopwords. An index built under
-// another fingerprint must be rebuilt.
+// Fingerprint identifies how text becomes index terms: the analysis code
+// version, the folding tables and the lexicons (stopwords only shape
+// queries). An index built under another fingerprint must be rebuilt.
 func Fingerprint() string {
 	h := sha256.New()
 	extraMu.Lock()
-	parts := append([]string{analysisVersion, tsCharacters, hkVariantsRev, twVariantsRev, lexicon, stopwordList}, extraLexicons...)
+	parts := append([]string{analysisVersion, tsCharacters, hkVariantsRev, twVariantsRev, lexicon}, extraLexicons...)
 	extraMu.Unlock()
 	for _, p := range parts {
 		fmt.Fprintf(h, "%d:%s", len(p), p)

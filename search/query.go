@@ -34,9 +34,10 @@ type Query struct {
 	// Excluded terms must not match.
 	Excluded []Term
 	Filters  Filters
-	// Question is set for a question or sentence typed as one run: it is
-	// ranked over its content words instead of requiring all of it.
-	Question bool
+	// Question is set for a question or sentence: it is ranked over the
+	// content words of QuestionText instead of requiring all of it.
+	Question     bool
+	QuestionText string
 }
 
 // Term is a keyword or a quoted phrase.
@@ -201,29 +202,64 @@ func Parse(raw string) (*Query, error) {
 		}
 		return nil, queryErr("empty query", "请输入查询内容")
 	}
-	if q.single() {
-		text := q.Groups[0][0].Text
-		if _, isDocNum := CanonicalDocNum(text); !isDocNum && analyzer.LooksLikeQuestion(text) && len(analyzer.ContentWords(text)) > 1 {
-			q.Question = true
-		}
+	if text, ok := q.plainText(); ok && q.looksLikeQuestion() && len(analyzer.ContentWords(text)) > 1 {
+		q.Question, q.QuestionText = true, text
 	}
 	return q, nil
 }
 
-// single reports whether the query is one unquoted run of text.
-func (q *Query) single() bool {
-	return len(q.Groups) == 1 && len(q.Groups[0]) == 1 && !q.Groups[0][0].Phrase
+// plainText returns the text of a query made only of unquoted keywords
+// (no phrases, OR, exclusions or filters), joined by spaces.
+func (q *Query) plainText() (string, bool) {
+	if len(q.Groups) == 0 || len(q.Excluded) > 0 || !q.Filters.Empty() {
+		return "", false
+	}
+	parts := make([]string, len(q.Groups))
+	for i, g := range q.Groups {
+		if len(g) != 1 || g[0].Phrase {
+			return "", false
+		}
+		parts[i] = g[0].Text
+	}
+	return strings.Join(parts, " "), true
+}
+
+func (q *Query) plainTextOrEmpty() string {
+	t, _ := q.plainText()
+	return t
+}
+
+// looksLikeQuestion reports whether a plain query reads as a question or a
+// sentence: a part has a question frame, or is long, and no part is a
+// document number.
+func (q *Query) looksLikeQuestion() bool {
+	question := false
+	for _, g := range q.Groups {
+		if _, isDocNum := CanonicalDocNum(g[0].Text); isDocNum {
+			return false
+		}
+		question = question || analyzer.LooksLikeQuestion(g[0].Text)
+	}
+	return question
 }
 
 // CanRelax reports whether a query that found nothing may be rerun as a
-// question: it is one unquoted run of text with several content words.
+// question: it is made only of unquoted keywords, none a document number,
+// with several content words.
 func (q *Query) CanRelax() bool {
-	if q.Question || !q.single() {
+	if q.Question {
 		return false
 	}
-	text := q.Groups[0][0].Text
-	_, isDocNum := CanonicalDocNum(text)
-	return !isDocNum && len(analyzer.ContentWords(text)) > 1
+	text, ok := q.plainText()
+	if !ok {
+		return false
+	}
+	for _, g := range q.Groups {
+		if _, isDocNum := CanonicalDocNum(g[0].Text); isDocNum {
+			return false
+		}
+	}
+	return len(analyzer.ContentWords(text)) > 1
 }
 
 func hasUnits(s string) bool {

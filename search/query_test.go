@@ -25,6 +25,8 @@ func TestParse(t *testing.T) {
 		{in: "机关:=国务院 agency:=\"国务院 办公厅\"", filters: Filters{AgencyExact: []string{"国务院", "国务院 办公厅"}}},
 		{in: "from:2022年3月1日 to:2022-02", filters: Filters{From: "2022-03-01", To: "2022-02-28"}},
 		{in: "公司不给加班费怎么办", groups: [][]Term{{{Text: "公司不给加班费怎么办"}}}, question: true},
+		{in: "公司 不给加班费 怎么办", groups: [][]Term{{{Text: "公司"}}, {{Text: "不给加班费"}}, {{Text: "怎么办"}}}, question: true},
+		{in: "加班费 怎么办 year:2020", groups: [][]Term{{{Text: "加班费"}}, {{Text: "怎么办"}}}, filters: Filters{Year: []int{2020}}},
 		{in: "国发〔2019〕5号", groups: [][]Term{{{Text: "国发〔2019〕5号"}}}},
 		{in: "http://www.gov.cn", groups: [][]Term{{{Text: "http://www.gov.cn"}}}},
 		{in: `title:"优化营商环境条例"`, filters: Filters{Title: []string{"优化营商环境条例"}}},

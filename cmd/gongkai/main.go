@@ -38,6 +38,9 @@ const usage = `gongkai — 政府信息公开全文检索
 测量:
   gongkai findability [--index DIR] [--samples N] CORPUS...   原文片段可检索率
   gongkai latency [--index DIR] [--rounds N] QUERYFILE         查询耗时
+  gongkai eval --index DIR --queries F --qrels F [--split dev] 排序质量（R@k、MRR、nDCG）
+  gongkai convert-stard [--text-only] STARD_CORPUS OUT         转换 STARD 法条语料
+  gongkai learn-expansions --queries F --qrels F --corpus F    学习查询扩展（仅用训练集）
 
 索引目录默认为 $GONGKAI_INDEX，否则为 ./data/index。
 每个子命令的参数: gongkai <子命令> -h
@@ -99,6 +102,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log zerol
 		return cmdFindability(ctx, rest, stdout, stderr)
 	case "latency":
 		return cmdLatency(ctx, rest, stdout, stderr)
+	case "eval":
+		return cmdEval(ctx, rest, stdout, stderr)
+	case "convert-stard":
+		return cmdConvertSTARD(rest, stdout, stderr)
+	case "learn-expansions":
+		return cmdLearnExpansions(rest, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -110,7 +110,29 @@ func textMatch(text string, ct *clauseTerms, clause int) query.Query {
 
 // buildQuery turns a parsed query into a bleve query and records which
 // gram terms belong to which clause.
-func buildQuery(q *search.Query) (rank, locate query.Query, ct *clauseTerms) {
+// Ranking holds the weights of question ranking (tuned on the STARD train
+// split; see docs/quality.md).
+type Ranking struct {
+	// TitleWeight weighs a content word found in the title against one in
+	// the body.
+	TitleWeight float64
+	// BigramWeight weighs the character bigrams of the content words in
+	// the body (they match where the segmenter cut a word differently).
+	BigramWeight float64
+	// TitleBigramWeight weighs those bigrams in the title.
+	TitleBigramWeight float64
+	// ExpansionWeight weighs the words a question is widened with
+	// (analyzer.Expand: curated synonyms and learned associations),
+	// times each expansion's own weight.
+	ExpansionWeight float64
+	// MaxExpansions bounds how many expansion words a question gets.
+	MaxExpansions int
+}
+
+// DefaultRanking is the ranking Search uses.
+var DefaultRanking = Ranking{TitleWeight: 0, BigramWeight: 0.6, MaxExpansions: 20}
+
+func (ix *Index) buildQuery(q *search.Query) (rank, locate query.Query, ct *clauseTerms) {
 	ct = newClauseTerms()
 	var must, should, mustNot []query.Query
 	locate = nil
@@ -120,15 +142,38 @@ func buildQuery(q *search.Query) (rank, locate query.Query, ct *clauseTerms) {
 		// (term queries: cheap, no phrase checks over thousands of
 		// documents); the page's documents are then located with the
 		// words' gram phrases, for sections and highlights.
-		text := q.Groups[0][0].Text
+		text := q.QuestionText
 		words := analyzer.ContentWords(text)
-		var parts, grams []query.Query
+		var terms []weightedTerm
+		var grams []query.Query
+		r := DefaultRanking
 		for i, w := range words {
-			parts = append(parts, wordMatch(w))
+			terms = append(terms, weightedTerm{fBody, w, 1})
+			if r.TitleWeight > 0 {
+				terms = append(terms, weightedTerm{fTitle, w, r.TitleWeight})
+			}
+			if r.BigramWeight > 0 {
+				for _, g := range analyzer.PhraseSlots(w) {
+					if utf8.RuneCountInString(g) == 2 {
+						terms = append(terms, weightedTerm{fBodyBi, g, r.BigramWeight})
+						if r.TitleBigramWeight > 0 {
+							terms = append(terms, weightedTerm{fTitleBi, g, r.TitleBigramWeight})
+						}
+					}
+				}
+			}
 			grams = append(grams, gramMatch(w, fBodyBi, 1, ct, i))
 		}
 		ct.n = len(words)
-		must = append(must, query.NewDisjunctionQuery(parts))
+		if r.ExpansionWeight > 0 {
+			for i, e := range analyzer.Expand(words) {
+				if i >= r.MaxExpansions {
+					break
+				}
+				terms = append(terms, weightedTerm{fBody, e.Word, r.ExpansionWeight * e.Weight})
+			}
+		}
+		must = append(must, ix.newBM25Query(terms))
 		// The question as typed, when a document contains it, counts most.
 		should = append(should, gramMatch(text, fTitleBi, 2*boostTitle, nil, -1), gramMatch(text, fBodyBi, 2*boostBody, nil, -1))
 		locate = query.NewDisjunctionQuery(grams)
@@ -165,17 +210,6 @@ func buildQuery(q *search.Query) (rank, locate query.Query, ct *clauseTerms) {
 		locate = rank
 	}
 	return rank, locate, ct
-}
-
-// wordMatch matches a word of the word layer in the title or the body.
-func wordMatch(w string) query.Query {
-	tt := query.NewTermQuery(w)
-	tt.SetField(fTitle)
-	tt.SetBoost(boostTitle)
-	tb := query.NewTermQuery(w)
-	tb.SetField(fBody)
-	tb.SetBoost(boostBody)
-	return query.NewDisjunctionQuery([]query.Query{tt, tb})
 }
 
 // rawText returns the query's text when it is a single keyword or phrase
@@ -265,7 +299,7 @@ func filterQueries(f *search.Filters) []query.Query {
 
 // Matches returns the spans where q matches in doc's body.
 func (ix *Index) Matches(ctx context.Context, q *search.Query, doc *search.Document) ([]search.Span, error) {
-	_, lq, ct := buildQuery(q)
+	_, lq, ct := ix.buildQuery(q)
 	located, err := ix.locate(ctx, lq, []string{doc.ID})
 	if err != nil {
 		return nil, fmt.Errorf("highlight %s: %w", doc.ID, err)
@@ -336,7 +370,7 @@ func (ix *Index) bm25Stats() *bsearch.BM25Stats {
 // Search runs q and shapes the result of the contract.
 func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Request) (*search.Result, error) {
 	start := time.Now()
-	bq, lq, ct := buildQuery(q)
+	bq, lq, ct := ix.buildQuery(q)
 	size, from := req.Size, (req.Page-1)*req.Size
 	if req.Mode == search.ModePassages {
 		size, from = search.PassagePool, 0

@@ -1,0 +1,193 @@
+package bleve
+
+import (
+	"context"
+	"math"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// weightedTerm is one term of a bm25Query.
+type weightedTerm struct {
+	field, term string
+	weight      float64
+}
+
+// bm25Query scores the documents that contain any of its terms by Okapi
+// BM25, summed over the terms and weighted per term:
+//
+//	Σ weight · idf · tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen))
+//	idf = ln(1 + (N − df + 0.5) / (df + 0.5))
+//
+// bleve's own "bm25" differs in ways that hurt ranking here: it takes the
+// square root of the term frequency, multiplies by idf a second time
+// through its query weight, and scales a disjunction by the share of its
+// clauses that matched. This query uses the true term frequency, the
+// index's true field lengths (see stats) and no coordination factor.
+type bm25Query struct {
+	terms  []weightedTerm
+	docs   float64
+	avgLen map[string]float64
+	k1, b  float64
+}
+
+// newBM25Query returns a query over terms with the index's statistics.
+func (ix *Index) newBM25Query(terms []weightedTerm) *bm25Query {
+	st := ix.stats.Load()
+	q := &bm25Query{terms: terms, docs: float64(max(st.Docs, 1)), avgLen: map[string]float64{}, k1: BM25K1, b: BM25B}
+	for _, t := range terms {
+		if _, ok := q.avgLen[t.field]; !ok {
+			q.avgLen[t.field] = math.Max(float64(st.Tokens[t.field])/q.docs, 1)
+		}
+	}
+	return q
+}
+
+// Searcher implements query.Query.
+func (q *bm25Query) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	s := &bm25Searcher{q: q, score: options.Score != "none"}
+	for _, t := range q.terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(t.term), t.field, true, true, false)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		df := float64(tfr.Count())
+		if df == 0 {
+			_ = tfr.Close()
+			continue
+		}
+		s.readers = append(s.readers, &bm25Reader{
+			tfr:    tfr,
+			idfW:   t.weight * math.Log(1+(q.docs-df+0.5)/(df+0.5)),
+			avgLen: q.avgLen[t.field],
+			tfd:    &index.TermFieldDoc{},
+		})
+	}
+	return s, nil
+}
+
+type bm25Reader struct {
+	tfr    index.TermFieldReader
+	idfW   float64 // weight · idf
+	avgLen float64
+	tfd    *index.TermFieldDoc
+	curr   *index.TermFieldDoc // nil when exhausted
+}
+
+// bm25Searcher merges the postings of its terms in document order.
+type bm25Searcher struct {
+	q       *bm25Query
+	readers []*bm25Reader
+	started bool
+	score   bool
+}
+
+func (s *bm25Searcher) start() error {
+	if s.started {
+		return nil
+	}
+	s.started = true
+	for _, r := range s.readers {
+		d, err := r.tfr.Next(r.tfd.Reset())
+		if err != nil {
+			return err
+		}
+		r.curr = d
+	}
+	return nil
+}
+
+// emit builds the match for the smallest current document and moves the
+// readers positioned on it forward.
+func (s *bm25Searcher) emit(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	var min index.IndexInternalID
+	for _, r := range s.readers {
+		if r.curr != nil && (min == nil || r.curr.ID.Compare(min) < 0) {
+			min = r.curr.ID
+		}
+	}
+	if min == nil {
+		return nil, nil
+	}
+	rv := ctx.DocumentMatchPool.Get()
+	rv.IndexInternalID = append(rv.IndexInternalID[:0], min...)
+	score := 0.0
+	k1, b := s.q.k1, s.q.b
+	for _, r := range s.readers {
+		if r.curr == nil || !r.curr.ID.Equals(rv.IndexInternalID) {
+			continue
+		}
+		if s.score {
+			tf := float64(r.curr.Freq)
+			length := 1.0
+			if r.curr.Norm > 0 {
+				length = 1 / (r.curr.Norm * r.curr.Norm)
+			}
+			score += r.idfW * tf * (k1 + 1) / (tf + k1*(1-b+b*length/r.avgLen))
+		}
+		d, err := r.tfr.Next(r.tfd.Reset())
+		if err != nil {
+			return nil, err
+		}
+		r.curr = d
+	}
+	rv.Score = score
+	return rv, nil
+}
+
+func (s *bm25Searcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	if err := s.start(); err != nil {
+		return nil, err
+	}
+	return s.emit(ctx)
+}
+
+func (s *bm25Searcher) Advance(ctx *bsearch.SearchContext, ID index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	if err := s.start(); err != nil {
+		return nil, err
+	}
+	for _, r := range s.readers {
+		if r.curr != nil && r.curr.ID.Compare(ID) < 0 {
+			d, err := r.tfr.Advance(ID, r.tfd.Reset())
+			if err != nil {
+				return nil, err
+			}
+			r.curr = d
+		}
+	}
+	return s.emit(ctx)
+}
+
+func (s *bm25Searcher) Close() error {
+	var first error
+	for _, r := range s.readers {
+		if err := r.tfr.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func (s *bm25Searcher) Weight() float64            { return 1 }
+func (s *bm25Searcher) SetQueryNorm(float64)       {}
+func (s *bm25Searcher) Min() int                   { return 0 }
+func (s *bm25Searcher) DocumentMatchPoolSize() int { return 1 }
+
+func (s *bm25Searcher) Count() uint64 {
+	var n uint64
+	for _, r := range s.readers {
+		n += r.tfr.Count()
+	}
+	return n
+}
+
+func (s *bm25Searcher) Size() int {
+	n := 64
+	for _, r := range s.readers {
+		n += r.tfr.Size() + 64
+	}
+	return n
+}
