@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	blevelib "github.com/blevesearch/bleve/v2"
 
 	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/indexer"
@@ -516,5 +519,49 @@ func TestPhraseStopsAtParagraphs(t *testing.T) {
 	res, _ := search.Run(ctx, idx, search.Request{Query: "附则"})
 	if len(res.Hits) != 1 || res.Hits[0].Sections[0].Paragraph != 4 || res.Hits[0].Sections[0].Snippet != "二、<mark>附则</mark>" {
 		t.Errorf("heading match: %+v", res.Hits)
+	}
+}
+
+// bm25Query scores by textbook BM25 with the true field lengths.
+func TestBM25Query(t *testing.T) {
+	ctx := context.Background()
+	idx, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	var docs []*search.Document
+	for i, body := range []string{"工资 工资 工资 报酬", "工资 报酬 报酬 报酬 报酬 报酬 报酬 报酬", "婚姻 家庭", "工资"} {
+		d, _ := indexer.FromRecord(&indexer.Record{ID: fmt.Sprintf("d%d", i), Title: ptr("t"), Body: ptr(body)})
+		docs = append(docs, d)
+	}
+	if err := idx.Put(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	q := idx.newBM25Query([]weightedTerm{{fBody, "工资", 1}, {fBody, "报酬", 0.5}})
+	sr := blevelib.NewSearchRequestOptions(q, 10, 0, false)
+	res, err := idx.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Word-field lengths: 4, 8, 2, 1 tokens; N = 4.
+	lens := map[string]float64{"d0": 4, "d1": 8, "d2": 2, "d3": 1}
+	avg := (4 + 8 + 2 + 1) / 4.0
+	bm := func(tf, df, length float64) float64 {
+		if tf == 0 {
+			return 0
+		}
+		idf := math.Log(1 + (4-df+0.5)/(df+0.5))
+		return idf * tf * (BM25K1 + 1) / (tf + BM25K1*(1-BM25B+BM25B*length/avg))
+	}
+	tf := map[string][2]float64{"d0": {3, 1}, "d1": {1, 7}, "d3": {1, 0}}
+	if len(res.Hits) != 3 {
+		t.Fatalf("hits %v", res.Hits)
+	}
+	for _, h := range res.Hits {
+		want := bm(tf[h.ID][0], 3, lens[h.ID]) + 0.5*bm(tf[h.ID][1], 2, lens[h.ID])
+		if math.Abs(h.Score-want) > 1e-6 {
+			t.Errorf("%s: score %v, want %v", h.ID, h.Score, want)
+		}
 	}
 }

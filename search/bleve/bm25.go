@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"context"
+	"encoding/binary"
 	"math"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -75,14 +76,84 @@ type bm25Reader struct {
 	avgLen float64
 	tfd    *index.TermFieldDoc
 	curr   *index.TermFieldDoc // nil when exhausted
+	key    uint64              // curr's id as a number, for cheap ordering
 }
 
-// bm25Searcher merges the postings of its terms in document order.
+// idKey turns an internal id into a number with the same order (scorch ids
+// are 8-byte big-endian numbers).
+func idKey(id index.IndexInternalID) uint64 {
+	if len(id) == 8 {
+		return binary.BigEndian.Uint64(id)
+	}
+	var k uint64
+	for i := 0; i < len(id) && i < 8; i++ {
+		k |= uint64(id[i]) << (56 - 8*i)
+	}
+	return k
+}
+
+func (r *bm25Reader) set(d *index.TermFieldDoc) {
+	r.curr = d
+	if d != nil {
+		r.key = idKey(d.ID)
+	}
+}
+
+// bm25Searcher merges the postings of its terms in document order. The
+// readers form a min-heap on their current document.
 type bm25Searcher struct {
 	q       *bm25Query
 	readers []*bm25Reader
+	heap    []*bm25Reader // readers that are not exhausted, min first
 	started bool
 	score   bool
+}
+
+func (s *bm25Searcher) less(i, j int) bool { return s.heap[i].key < s.heap[j].key }
+
+func (s *bm25Searcher) down(i int) {
+	n := len(s.heap)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && s.less(r, l) {
+			m = r
+		}
+		if !s.less(m, i) {
+			return
+		}
+		s.heap[i], s.heap[m] = s.heap[m], s.heap[i]
+		i = m
+	}
+}
+
+// fix restores the heap after the top reader moved; an exhausted reader
+// leaves the heap.
+func (s *bm25Searcher) fix() {
+	if s.heap[0].curr == nil {
+		last := len(s.heap) - 1
+		s.heap[0] = s.heap[last]
+		s.heap = s.heap[:last]
+		if len(s.heap) == 0 {
+			return
+		}
+	}
+	s.down(0)
+}
+
+func (s *bm25Searcher) init() {
+	s.heap = s.heap[:0]
+	for _, r := range s.readers {
+		if r.curr != nil {
+			s.heap = append(s.heap, r)
+		}
+	}
+	for i := len(s.heap)/2 - 1; i >= 0; i-- {
+		s.down(i)
+	}
 }
 
 func (s *bm25Searcher) start() error {
@@ -95,31 +166,25 @@ func (s *bm25Searcher) start() error {
 		if err != nil {
 			return err
 		}
-		r.curr = d
+		r.set(d)
 	}
+	s.init()
 	return nil
 }
 
 // emit builds the match for the smallest current document and moves the
 // readers positioned on it forward.
 func (s *bm25Searcher) emit(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	var min index.IndexInternalID
-	for _, r := range s.readers {
-		if r.curr != nil && (min == nil || r.curr.ID.Compare(min) < 0) {
-			min = r.curr.ID
-		}
-	}
-	if min == nil {
+	if len(s.heap) == 0 {
 		return nil, nil
 	}
+	key := s.heap[0].key
 	rv := ctx.DocumentMatchPool.Get()
-	rv.IndexInternalID = append(rv.IndexInternalID[:0], min...)
+	rv.IndexInternalID = append(rv.IndexInternalID[:0], s.heap[0].curr.ID...)
 	score := 0.0
 	k1, b := s.q.k1, s.q.b
-	for _, r := range s.readers {
-		if r.curr == nil || !r.curr.ID.Equals(rv.IndexInternalID) {
-			continue
-		}
+	for len(s.heap) > 0 && s.heap[0].key == key {
+		r := s.heap[0]
 		if s.score {
 			tf := float64(r.curr.Freq)
 			length := 1.0
@@ -132,7 +197,8 @@ func (s *bm25Searcher) emit(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch,
 		if err != nil {
 			return nil, err
 		}
-		r.curr = d
+		r.set(d)
+		s.fix()
 	}
 	rv.Score = score
 	return rv, nil
@@ -149,14 +215,20 @@ func (s *bm25Searcher) Advance(ctx *bsearch.SearchContext, ID index.IndexInterna
 	if err := s.start(); err != nil {
 		return nil, err
 	}
+	target := idKey(ID)
+	moved := false
 	for _, r := range s.readers {
-		if r.curr != nil && r.curr.ID.Compare(ID) < 0 {
+		if r.curr != nil && r.key < target {
 			d, err := r.tfr.Advance(ID, r.tfd.Reset())
 			if err != nil {
 				return nil, err
 			}
-			r.curr = d
+			r.set(d)
+			moved = true
 		}
+	}
+	if moved {
+		s.init()
 	}
 	return s.emit(ctx)
 }

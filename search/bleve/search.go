@@ -130,7 +130,7 @@ type Ranking struct {
 }
 
 // DefaultRanking is the ranking Search uses.
-var DefaultRanking = Ranking{TitleWeight: 0, BigramWeight: 0.6, MaxExpansions: 20}
+var DefaultRanking = Ranking{TitleWeight: 0, BigramWeight: 0.6, ExpansionWeight: 0.7, MaxExpansions: 20}
 
 func (ix *Index) buildQuery(q *search.Query) (rank, locate query.Query, ct *clauseTerms) {
 	ct = newClauseTerms()
@@ -162,7 +162,11 @@ func (ix *Index) buildQuery(q *search.Query) (rank, locate query.Query, ct *clau
 					}
 				}
 			}
-			grams = append(grams, gramMatch(w, fBodyBi, 1, ct, i))
+			if _, single := analyzer.SingleChar(w); !single {
+				// A single character would be a prefix query over every
+				// bigram it starts; it is ranked, not highlighted.
+				grams = append(grams, gramMatch(w, fBodyBi, 1, ct, i))
+			}
 		}
 		ct.n = len(words)
 		if r.ExpansionWeight > 0 {
