@@ -95,6 +95,7 @@ func Parse(raw string) (*Query, error) {
 	}
 	q := &Query{Raw: raw}
 	rs := []rune(raw)
+	skipped := false
 	i := 0
 	pendingOR := false
 	for {
@@ -175,7 +176,13 @@ func Parse(raw string) (*Query, error) {
 			continue
 		}
 		if analyzer.FoldString(text) == "" || !hasUnits(text) {
-			return nil, queryErr("no searchable text", "“%s”中没有可检索的文字", text)
+			if phrase || neg {
+				return nil, queryErr("no searchable text", "“%s”中没有可检索的文字", text)
+			}
+			// Stray punctuation between keywords ("营商环境 ， 法治",
+			// "标题 - 副标题") is not a keyword.
+			skipped = true
+			continue
 		}
 		t := Term{Text: text, Phrase: phrase}
 		if neg {
@@ -197,6 +204,9 @@ func Parse(raw string) (*Query, error) {
 		return nil, queryErr("misplaced OR", "OR 前后都需要有关键词")
 	}
 	if len(q.Groups) == 0 && q.Filters.Empty() {
+		if skipped && len(q.Excluded) == 0 {
+			return nil, queryErr("no searchable text", "查询中没有可检索的文字")
+		}
 		if len(q.Excluded) > 0 {
 			return nil, queryErr("only exclusions", "查询不能只包含排除词，请加上关键词或筛选条件")
 		}
@@ -224,7 +234,9 @@ func (q *Query) plainText() (string, bool) {
 	return strings.Join(parts, " "), true
 }
 
-func (q *Query) plainTextOrEmpty() string {
+// PlainText returns the text of a query made only of unquoted keywords,
+// joined by spaces, or "".
+func (q *Query) PlainText() string {
 	t, _ := q.plainText()
 	return t
 }

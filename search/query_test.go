@@ -30,6 +30,8 @@ func TestParse(t *testing.T) {
 		{in: "国发〔2019〕5号", groups: [][]Term{{{Text: "国发〔2019〕5号"}}}},
 		{in: "http://www.gov.cn", groups: [][]Term{{{Text: "http://www.gov.cn"}}}},
 		{in: `title:"优化营商环境条例"`, filters: Filters{Title: []string{"优化营商环境条例"}}},
+		{in: "营商环境 ， 法治", groups: [][]Term{{{Text: "营商环境"}}, {{Text: "法治"}}}},
+		{in: "Guide - Methods", groups: [][]Term{{{Text: "Guide"}}, {{Text: "Methods"}}}},
 	}
 	for _, c := range cases {
 		q, err := Parse(c.in)

@@ -168,7 +168,7 @@ func Run(ctx context.Context, idx Index, req Request) (*Result, error) {
 		return nil, err
 	}
 	if res.Total == 0 && q.CanRelax() {
-		q.Question, q.QuestionText = true, q.plainTextOrEmpty()
+		q.Question, q.QuestionText = true, q.PlainText()
 		res, err = idx.Search(ctx, q, &req)
 		if err != nil {
 			return nil, err

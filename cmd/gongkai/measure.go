@@ -62,8 +62,16 @@ func cmdFindability(ctx context.Context, args []string, stdout, stderr io.Writer
 	for _, m := range rep.Misses {
 		fmt.Fprintf(stdout, "  miss %q in %s: got %v\n", m.Run, m.DocID, m.Got)
 	}
-	if len(rep.Misses) > 0 {
-		return &exitError{1, fmt.Errorf("%d runs not found first", len(rep.Misses))}
+	lr, err := findability.CheckLookups(ctx, idx, docs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, lr)
+	for _, m := range lr.Misses {
+		fmt.Fprintf(stdout, "  miss %q for %s: got %v\n", m.Run, m.DocID, m.Got)
+	}
+	if n := len(rep.Misses) + len(lr.Misses); n > 0 {
+		return &exitError{1, fmt.Errorf("%d lookups did not find their document first", n)}
 	}
 	return nil
 }

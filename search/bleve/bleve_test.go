@@ -565,3 +565,27 @@ func TestBM25Query(t *testing.T) {
 		}
 	}
 }
+
+// Documents titled exactly as the query come first on page 1 and never
+// again on later pages.
+func TestExactTitlePinnedAcrossPages(t *testing.T) {
+	seen := map[string]int{}
+	var order []string
+	for page := 1; page <= 6; page++ {
+		res := run(t, "中华人民共和国居民身份证法", func(r *search.Request) { r.Size = 1; r.Page = page })
+		if len(res.Hits) != 1 {
+			t.Fatalf("page %d: %d hits", page, len(res.Hits))
+		}
+		id := res.Hits[0].ID
+		seen[id]++
+		order = append(order, id)
+	}
+	if !strings.HasPrefix(order[0], "lrb-") || sharedDocs[order[0]].Title != "中华人民共和国居民身份证法" || sharedDocs[order[1]].Title != "中华人民共和国居民身份证法" {
+		t.Errorf("pages 1–2 are not the two documents of that title: %v", order)
+	}
+	for id, n := range seen {
+		if n > 1 {
+			t.Errorf("%s shown on %d pages: %v", id, n, order)
+		}
+	}
+}

@@ -379,6 +379,16 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 	if req.Mode == search.ModePassages {
 		size, from = search.PassagePool, 0
 	}
+	// Documents whose title is exactly the query come first, whatever
+	// their score (a title typed as a question would otherwise compete
+	// with documents that share many of its words).
+	pinned, err := ix.exactTitles(ctx, q, bq, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if len(pinned) > 0 {
+		size, from = from+size+len(pinned), 0
+	}
 	sr := blevelib.NewSearchRequestOptions(bq, size, from, false)
 	sr.AddFacet("agency", blevelib.NewFacetRequest(fAgency, search.FacetEntries))
 	sr.AddFacet("doc_type", blevelib.NewFacetRequest(fDocType, search.FacetEntries))
@@ -390,6 +400,9 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 	res, err := ix.idx.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
+	}
+	if len(pinned) > 0 {
+		res.Hits = pinFirst(res.Hits, pinned, (req.Page-1)*req.Size, req.Size, req.Mode == search.ModePassages)
 	}
 	ids := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
@@ -461,6 +474,61 @@ func offset(req *search.Request) int { return (req.Page - 1) * req.Size }
 func round3(f float64) float64 {
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'f', 3, 64), 64)
 	return v
+}
+
+// exactTitles returns the matches of q whose title is exactly the query
+// text (folded, without punctuation), newest first.
+func (ix *Index) exactTitles(ctx context.Context, q *search.Query, bq query.Query, req *search.Request) (bsearch.DocumentMatchCollection, error) {
+	text := rawText(q)
+	if q.Question {
+		text = q.QuestionText
+	} else if plain := q.PlainText(); plain != "" {
+		text = plain
+	}
+	key := keyOf(text)
+	if key == "" || req.Sort == search.SortDate {
+		return nil, nil
+	}
+	tq := query.NewTermQuery(key)
+	tq.SetField(fTitleKey)
+	// Most queries are no title: find that out cheaply before running the
+	// whole query with it.
+	probe := blevelib.NewSearchRequestOptions(tq, 0, 0, false)
+	probe.Score = "none"
+	if pr, err := ix.idx.SearchInContext(ctx, probe); err != nil || pr.Total == 0 {
+		return nil, err
+	}
+	sr := blevelib.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{tq, bq}), 20, 0, false)
+	sr.SortBy([]string{"-" + fDate, "_id"})
+	sr.PreSearchData = map[string]interface{}{bsearch.BM25PreSearchDataKey: ix.bm25Stats()}
+	res, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	return res.Hits, nil
+}
+
+// pinFirst puts the pinned matches ahead of the ranking hits (which hold
+// the first from+size+len(pinned) results) and returns the window
+// [from, from+size); passage mode keeps the whole pool.
+func pinFirst(hits, pinned bsearch.DocumentMatchCollection, from, size int, pool bool) bsearch.DocumentMatchCollection {
+	isPinned := map[string]bool{}
+	for _, p := range pinned {
+		isPinned[p.ID] = true
+	}
+	all := append(bsearch.DocumentMatchCollection{}, pinned...)
+	for _, h := range hits {
+		if !isPinned[h.ID] {
+			all = append(all, h)
+		}
+	}
+	if pool {
+		return all
+	}
+	if from >= len(all) {
+		return nil
+	}
+	return all[from:min(from+size, len(all))]
 }
 
 // bodySpans turns the term locations of the body gram field into spans

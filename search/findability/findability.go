@@ -10,12 +10,14 @@ package findability
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"index/suffixarray"
 	"math/rand"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/search"
@@ -152,6 +154,107 @@ func Check(ctx context.Context, idx search.Index, docs []*search.Document, n int
 	sort.Slice(rep.Latency, func(i, j int) bool { return rep.Latency[i] < rep.Latency[j] })
 	if rep.Samples < n {
 		return rep, fmt.Errorf("found only %d unique runs in %d attempts", rep.Samples, rep.Attempts)
+	}
+	return rep, nil
+}
+
+// LookupReport is the outcome of CheckLookups.
+type LookupReport struct {
+	Titles, TitlesFirst   int
+	DocNums, DocNumsFirst int // one per document and bracket style
+	Misses                []Miss
+}
+
+func (r *LookupReport) String() string {
+	return fmt.Sprintf("title as query first: %d/%d; 文号 in every bracket style first: %d/%d",
+		r.TitlesFirst, r.Titles, r.DocNumsFirst, r.DocNums)
+}
+
+// bracketStyles rewrite a document number 国发〔2019〕5号 in the styles
+// people type it.
+var bracketStyles = [][2]string{{"〔", "〕"}, {"[", "]"}, {"(", ")"}, {"［", "］"}, {"（", "）"}}
+
+// CheckLookups searches every document's exact title, and its document
+// number in every bracket style typed plainly, and counts how often the
+// document comes first. A title shared by several documents (versions of a
+// law; compared folded, without punctuation) counts as found when a
+// document with that title comes first; so does a document number shared
+// by several documents.
+func CheckLookups(ctx context.Context, idx search.Index, docs []*search.Document) (*LookupReport, error) {
+	// Titles compare as the search does: folded, without punctuation and
+	// spaces (《…（三）》 and 《…(三)》 are one title).
+	titleKey := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsNumber(r) {
+				return r
+			}
+			return -1
+		}, analyzer.FoldString(s))
+	}
+	byTitle := map[string]int{}
+	byNum := map[string]int{}
+	for _, d := range docs {
+		byTitle[titleKey(d.Title)]++
+		if c, ok := search.CanonicalDocNum(d.DocNumber); ok {
+			byNum[c]++
+		}
+	}
+	first := func(q string) (*search.Hit, []string, error) {
+		res, err := search.Run(ctx, idx, search.Request{Query: q, Size: 3})
+		var qe *search.QueryError
+		if errors.As(err, &qe) {
+			return nil, []string{"error: " + qe.Msg}, nil
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("query %q: %w", q, err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if len(res.Hits) == 0 {
+			return nil, ids, nil
+		}
+		return &res.Hits[0], ids, nil
+	}
+	rep := &LookupReport{}
+	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		if strings.TrimSpace(d.Title) != "" && d.Title != d.ID {
+			rep.Titles++
+			h, ids, err := first(d.Title)
+			if err != nil {
+				return rep, err
+			}
+			if h != nil && (h.ID == d.ID || (byTitle[titleKey(d.Title)] > 1 && titleKey(h.Title) == titleKey(d.Title))) {
+				rep.TitlesFirst++
+			} else {
+				rep.Misses = append(rep.Misses, Miss{Run: d.Title, DocID: d.ID, Got: ids})
+			}
+		}
+		c, ok := search.CanonicalDocNum(d.DocNumber)
+		if !ok || !strings.Contains(c, "〔") {
+			continue
+		}
+		for _, st := range bracketStyles {
+			q := strings.NewReplacer("〔", st[0], "〕", st[1]).Replace(c)
+			rep.DocNums++
+			h, ids, err := first(q)
+			if err != nil {
+				return rep, err
+			}
+			hc, _ := search.CanonicalDocNum("")
+			if h != nil {
+				hc, _ = search.CanonicalDocNum(h.DocNumber)
+			}
+			if h != nil && (h.ID == d.ID || (byNum[c] > 1 && hc == c)) {
+				rep.DocNumsFirst++
+			} else {
+				rep.Misses = append(rep.Misses, Miss{Run: q, DocID: d.ID, Got: ids})
+			}
+		}
 	}
 	return rep, nil
 }

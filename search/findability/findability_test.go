@@ -37,4 +37,14 @@ func TestFindabilityOnTestCorpus(t *testing.T) {
 	if rep.Exact != rep.Samples {
 		t.Errorf("%d of %d unique runs matched more than their document", rep.Samples-rep.Exact, rep.Samples)
 	}
+
+	// Titles and document numbers typed plainly find their document first.
+	lr, err := CheckLookups(ctx, idx, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(lr)
+	if lr.TitlesFirst != lr.Titles || lr.DocNumsFirst != lr.DocNums || lr.DocNums == 0 {
+		t.Errorf("%s; misses: %+v", lr, lr.Misses)
+	}
 }
