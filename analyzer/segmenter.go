@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	"github.com/go-ego/gse"
 )
 
 // lexicon is the government word list shipped with gongkai: slogans,
@@ -30,7 +28,7 @@ const DefaultLexiconFreq = 20000
 
 var (
 	segOnce   sync.Once
-	seg       gse.Segmenter
+	seg       *dict
 	segErr    error
 	segLoaded atomic.Bool
 
@@ -50,7 +48,7 @@ func AddLexiconFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("read lexicon: %w", err)
 	}
-	if _, err := parseLexicon(string(b)); err != nil {
+	if _, _, err := parseLexicon(string(b)); err != nil {
 		return fmt.Errorf("lexicon %s: %w", path, err)
 	}
 	extraMu.Lock()
@@ -59,9 +57,11 @@ func AddLexiconFile(path string) error {
 	return nil
 }
 
-// parseLexicon turns a word list into gse dictionary lines ("word freq").
-func parseLexicon(text string) (string, error) {
-	var b strings.Builder
+// parseLexicon reads a word list: words (folded, as the segmenter sees
+// text) and their frequencies.
+func parseLexicon(text string) ([]string, []float64, error) {
+	var words []string
+	var freqs []float64
 	sc := bufio.NewScanner(strings.NewReader(text))
 	line := 0
 	for sc.Scan() {
@@ -75,51 +75,41 @@ func parseLexicon(text string) (string, error) {
 		if len(fields) > 1 {
 			f, err := strconv.Atoi(fields[1])
 			if err != nil || f <= 0 {
-				return "", fmt.Errorf("line %d: frequency %q is not a positive number", line, fields[1])
+				return nil, nil, fmt.Errorf("line %d: frequency %q is not a positive number", line, fields[1])
 			}
 			freq = f
 		}
-		// The segmenter sees folded text, so the lexicon is folded too.
-		word := FoldString(fields[0])
-		fmt.Fprintf(&b, "%s %d n\n", word, freq)
+		words = append(words, FoldString(fields[0]))
+		freqs = append(freqs, float64(freq))
 	}
-	return b.String(), sc.Err()
+	return words, freqs, sc.Err()
 }
 
-// Load loads the segmenter dictionary (gse's embedded simplified-Chinese
-// dictionary plus the government lexicon) if it is not loaded yet. It takes
-// about a second; call it early (for example in the background at start-up)
-// to keep the first query fast. It is safe to call from several goroutines.
+// Load loads the segmenter dictionary — gse's simplified-Chinese
+// dictionary, precompiled (see dict.go), with the government lexicon and
+// any lexicon files added on top — if it is not loaded yet. It takes a few
+// tens of milliseconds. It is safe to call from several goroutines.
 func Load() error {
 	segOnce.Do(func() {
-		var s gse.Segmenter
-		s.SkipLog = true
-		s.NotLoadHMM = true
+		d, err := loadDict(dictData)
+		if err != nil {
+			segErr = err
+			return
+		}
 		extraMu.Lock()
 		lists := append([]string{lexicon}, extraLexicons...)
 		extraMu.Unlock()
-		// Lexicon words go in first: the dictionary keeps the first entry
-		// of a word, so their frequencies win over gse's.
-		var words strings.Builder
+		// Lexicon words come first: their frequencies win over the
+		// dictionary's, as when gse loads the lexicon before its own.
 		for _, l := range lists {
-			w, err := parseLexicon(l)
+			words, freqs, err := parseLexicon(l)
 			if err != nil {
 				segErr = fmt.Errorf("lexicon: %w", err)
 				return
 			}
-			words.WriteString(w)
+			d.addWords(words, freqs)
 		}
-		if err := s.LoadDictStr(words.String()); err != nil {
-			segErr = fmt.Errorf("load lexicon: %w", err)
-			return
-		}
-		// Text is folded to simplified characters before segmenting, so the
-		// traditional half of gse's dictionary is not needed.
-		if err := s.LoadDictEmbed("zh_s"); err != nil {
-			segErr = fmt.Errorf("load gse dictionary: %w", err)
-			return
-		}
-		seg = s
+		seg = d
 		segLoaded.Store(true)
 	})
 	return segErr
@@ -128,13 +118,13 @@ func Load() error {
 // Loaded reports whether the dictionary has been loaded.
 func Loaded() bool { return segLoaded.Load() }
 
-// segmenter returns the loaded segmenter. A dictionary that fails to load is
-// a broken build (the dictionary is embedded), so it panics.
-func segmenter() *gse.Segmenter {
+// segmenter returns the loaded dictionary. A dictionary that fails to load
+// is a broken build (it is embedded), so it panics.
+func segmenter() *dict {
 	if err := Load(); err != nil {
 		panic("gongkai/analyzer: " + err.Error())
 	}
-	return &seg
+	return seg
 }
 
 // analysisVersion changes whenever the code that turns text into terms

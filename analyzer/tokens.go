@@ -310,11 +310,10 @@ func Words(text string) []Token {
 		default:
 			end := hanRunEnd(units, i)
 			base := units[i].s
-			run := f.Text[base:units[end-1].e]
-			for _, sg := range seg.Segment([]byte(run)) {
+			seg.segment(f.Text[base:units[end-1].e], func(s, e int) {
 				pos++
-				emit(base+sg.Start(), base+sg.End(), pos, Word)
-			}
+				emit(base+s, base+e, pos, Word)
+			})
 			i = end
 		}
 	}
