@@ -151,7 +151,7 @@ func buildTable() *foldTable {
 			continue
 		}
 		out, changed := fold(r)
-		if !changed {
+		if !changed || separatorOnly(r, out) {
 			continue
 		}
 		if o, size := utf8.DecodeRuneInString(out); size == len(out) && size > 0 {
@@ -176,6 +176,28 @@ func buildTable() *foldTable {
 		}
 	}
 	return t
+}
+
+// isSeparator reports whether r only separates terms: it is no Chinese
+// character, letter, digit or kept symbol, and not the decimal point.
+func isSeparator(r rune) bool {
+	return !IsHan(r) && !unicode.IsLetter(r) && !unicode.IsNumber(r) && !isSymbol(r) && r != '.'
+}
+
+// separatorOnly reports whether folding r to out would only turn one
+// separator into another (，→ , “ → " 〔 → ( …). Such folds change no term,
+// so they are skipped: a simplified text with Chinese punctuation then
+// folds to itself, without copying.
+func separatorOnly(r rune, out string) bool {
+	if out == "" || !isSeparator(r) {
+		return false
+	}
+	for _, c := range out {
+		if !isSeparator(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // foldRune returns the folded form of r and whether it differs from r.
@@ -214,10 +236,11 @@ type Folded struct {
 
 // Fold folds s for matching: full-width and compatibility forms become their
 // NFKC equivalents (９８．７９％ → 98.79%), traditional characters become
-// simplified (法治政府建設 → 法治政府建设), letters become lower case, quotes,
-// brackets and dashes of every style become one form, and private-use
-// characters are dropped (U+E010, a decimal point in some law texts, becomes
-// '.'). Offsets of the result map back to s through Orig.
+// simplified (法治政府建設 → 法治政府建设), letters become lower case, and
+// private-use characters are dropped (U+E010, a decimal point in some law
+// texts, becomes '.'). Punctuation and spaces only separate terms, so their
+// variants (，and ,, 〔 and [) are left as they are: they match alike
+// anyway. Offsets of the result map back to s through Orig.
 func Fold(s string) Folded {
 	t := loadTable()
 	// Fast path: find the first rune that changes.

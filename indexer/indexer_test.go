@@ -286,3 +286,25 @@ func TestFileID(t *testing.T) {
 		t.Errorf("FileID = %q", got)
 	}
 }
+
+// BenchmarkParseRecord parses the longest document of the test subset (a
+// 107,000-character judicial interpretation): chrome, line joining and
+// sections.
+func BenchmarkParseRecord(b *testing.B) {
+	f, err := os.ReadFile(corpus + "tests.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var line []byte
+	for _, l := range bytes.Split(f, []byte("\n")) {
+		if len(l) > len(line) {
+			line = l
+		}
+	}
+	b.SetBytes(int64(len(line)))
+	for i := 0; i < b.N; i++ {
+		if _, err := ParseRecord(line); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

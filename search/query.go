@@ -375,6 +375,10 @@ func parseDate(value string, end bool) (string, error) {
 	return t.Format("2006-01-02"), nil
 }
 
+// bracketFold writes every bracket style as parentheses.
+var bracketFold = strings.NewReplacer("〔", "(", "〕", ")", "［", "(", "］", ")", "[", "(", "]", ")",
+	"（", "(", "）", ")", "【", "(", "】", ")", "〖", "(", "〗", ")")
+
 // docNumRe matches a document number typed in any bracket style:
 // 国发〔2019〕5号, 国发[2019]5号, 国办函(2018)71号.
 var docNumRe = regexp.MustCompile(`^(\p{Han}{1,12})[\(\[（〔［【]?\s*((?:19|20)\d{2})\s*[\)\]）〕］】]?\s*第?(\d{1,4})号$`)
@@ -383,11 +387,11 @@ var docNumRe = regexp.MustCompile(`^(\p{Han}{1,12})[\(\[（〔［【]?\s*((?:19|
 // (国发〔2019〕5号) and whether s looks like one. Numbers such as
 // 国务院令第707号 are returned folded but otherwise unchanged.
 func CanonicalDocNum(s string) (string, bool) {
-	f := strings.Join(strings.Fields(analyzer.FoldString(s)), "")
+	f := bracketFold.Replace(strings.Join(strings.Fields(analyzer.FoldString(s)), ""))
 	if m := docNumRe.FindStringSubmatch(f); m != nil {
 		return m[1] + "〔" + m[2] + "〕" + m[3] + "号", true
 	}
-	// Folding made every bracket a parenthesis; the canonical form uses 〔〕.
+	// Every bracket is a parenthesis now; the canonical form uses 〔〕.
 	c := strings.NewReplacer("(", "〔", ")", "〕").Replace(f)
 	isNum := strings.HasSuffix(f, "号") && strings.ContainsAny(f, "0123456789") && strings.Contains(f, "令")
 	return c, isNum

@@ -61,6 +61,7 @@ var (
 type Index struct {
 	idx   blevelib.Index
 	dir   string
+	docs  *docCache
 	write sync.Mutex // one writer at a time: stats are read-modify-write
 	stats atomic.Pointer[stats]
 }
@@ -111,7 +112,7 @@ func Open(dir string) (*Index, error) {
 			return nil, fmt.Errorf("create index %s: %w", dir, err)
 		}
 	}
-	ix := &Index{idx: idx, dir: dir}
+	ix := &Index{idx: idx, dir: dir, docs: newDocCache(DocCacheBytes)}
 	st := &stats{Tokens: map[string]int{}}
 	if b, err := idx.GetInternal(keyStats); err == nil && len(b) > 0 {
 		if err := json.Unmarshal(b, st); err != nil {
@@ -333,6 +334,11 @@ func (ix *Index) Put(ctx context.Context, docs []*search.Document) error {
 
 	ix.write.Lock()
 	defer ix.write.Unlock()
+	defer func() {
+		for _, d := range docs {
+			ix.docs.remove(d.ID)
+		}
+	}()
 	st := ix.stats.Load().clone()
 	batch := ix.idx.NewBatch()
 	seen := map[string]bool{}
@@ -361,6 +367,7 @@ func (ix *Index) Put(ctx context.Context, docs []*search.Document) error {
 func (ix *Index) Delete(ctx context.Context, ids ...string) error {
 	ix.write.Lock()
 	defer ix.write.Unlock()
+	defer ix.docs.remove(ids...)
 	st := ix.stats.Load().clone()
 	batch := ix.idx.NewBatch()
 	for _, id := range ids {
@@ -468,6 +475,19 @@ func (ix *Index) Unchanged(ctx context.Context, docs []*search.Document) (map[st
 
 // Document returns the stored document id.
 func (ix *Index) Document(ctx context.Context, id string) (*search.Document, error) {
+	sd, err := ix.stored(id)
+	if err != nil {
+		return nil, err
+	}
+	return sd.doc, nil
+}
+
+// stored returns the decoded stored document id, from the cache when it
+// is there.
+func (ix *Index) stored(id string) (*storedDoc, error) {
+	if sd := ix.docs.get(id); sd != nil {
+		return sd, nil
+	}
 	d, err := ix.idx.Document(id)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", id, err)
@@ -475,13 +495,26 @@ func (ix *Index) Document(ctx context.Context, id string) (*search.Document, err
 	if d == nil {
 		return nil, search.ErrNotFound
 	}
-	var src []byte
+	var src, pos []byte
 	d.VisitFields(func(f index.Field) {
-		if f.Name() == fSrc {
+		switch f.Name() {
+		case fSrc:
 			src = f.Value()
+		case fPos:
+			pos = f.Value()
 		}
 	})
-	return decodeSource(id, src)
+	doc, err := decodeSource(id, src)
+	if err != nil {
+		return nil, err
+	}
+	pp, err := decodePositions(pos)
+	if err != nil {
+		return nil, fmt.Errorf("document %s: %w", id, err)
+	}
+	sd := &storedDoc{doc: doc, paraPos: pp, starts: doc.ParagraphStarts()}
+	ix.docs.put(id, sd)
+	return sd, nil
 }
 
 func decodeSource(id string, src []byte) (*search.Document, error) {

@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -312,21 +313,20 @@ func (ix *Index) Matches(ctx context.Context, q *search.Query, doc *search.Docum
 	if !ok {
 		return nil, nil
 	}
-	return bodySpans(doc, l.paraPos, l.locs, ct), nil
+	return bodySpans(l.storedDoc, l.locs, ct), nil
 }
 
 // locatedDoc is a document of the second phase of a search: stored and
 // with the positions of its matches.
 type locatedDoc struct {
-	doc     *search.Document
-	paraPos []int32
-	locs    bsearch.TermLocationMap
+	*storedDoc
+	locs bsearch.TermLocationMap
 }
 
-// locate runs bq again on the given documents only, with match locations
-// and stored fields: the second phase of a search. Locations cost a lot
-// when every matching document carries them, so the first phase ranks
-// without them.
+// locate runs bq again on the given documents only, with match locations:
+// the second phase of a search. Locations cost a lot when every matching
+// document carries them, so the first phase ranks without them. The
+// documents themselves come from the cache or the stored fields.
 func (ix *Index) locate(ctx context.Context, bq query.Query, ids []string) (map[string]*locatedDoc, error) {
 	out := make(map[string]*locatedDoc, len(ids))
 	if len(ids) == 0 {
@@ -339,24 +339,20 @@ func (ix *Index) locate(ctx context.Context, bq query.Query, ids []string) (map[
 	one := query.NewConjunctionQuery([]query.Query{any, query.NewDocIDQuery(ids)})
 	sr := blevelib.NewSearchRequestOptions(one, len(ids), 0, false)
 	sr.IncludeLocations = true
-	sr.Fields = []string{fSrc, fPos}
 	sr.Score = "none"
 	res, err := ix.idx.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, err
 	}
 	for _, h := range res.Hits {
-		src, _ := h.Fields[fSrc].(string)
-		doc, err := decodeSource(h.ID, []byte(src))
+		sd, err := ix.stored(h.ID)
+		if errors.Is(err, search.ErrNotFound) {
+			continue // deleted since
+		}
 		if err != nil {
 			return nil, err
 		}
-		ps, _ := h.Fields[fPos].(string)
-		pos, err := decodePositions([]byte(ps))
-		if err != nil {
-			return nil, fmt.Errorf("document %s: %w", h.ID, err)
-		}
-		out[h.ID] = &locatedDoc{doc: doc, paraPos: pos, locs: h.Locations[fBodyBi]}
+		out[h.ID] = &locatedDoc{storedDoc: sd, locs: h.Locations[fBodyBi]}
 	}
 	return out, nil
 }
@@ -436,7 +432,7 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 			continue
 		}
 		doc := l.doc
-		spans := bodySpans(doc, l.paraPos, l.locs, ct)
+		spans := bodySpans(l.storedDoc, l.locs, ct)
 		hit := search.Hit{
 			ID: doc.ID, Title: doc.Title, Agency: doc.Agency, DocNumber: doc.DocNumber, Date: doc.Date,
 			DocType: doc.DocType, Category: doc.Category, URL: doc.SourceURL,
@@ -539,28 +535,23 @@ func pinFirst(hits, pinned bsearch.DocumentMatchCollection, from, size int, pool
 // first slot (bleve's phrase searcher reports the locations of a match
 // unreliably: terms of the phrase at other positions, a unigram missing).
 // Positions past the last paragraph are the repeated headings.
-func bodySpans(doc *search.Document, paraPos []int32, locs bsearch.TermLocationMap, ct *clauseTerms) []search.Span {
-	if len(locs) == 0 || len(paraPos) != len(doc.Paragraphs) {
+func bodySpans(sd *storedDoc, locs bsearch.TermLocationMap, ct *clauseTerms) []search.Span {
+	paraPos := sd.paraPos
+	if len(locs) == 0 || len(paraPos) != len(sd.doc.Paragraphs) {
 		return nil
 	}
-	starts := doc.ParagraphStarts()
-	units := map[int][][2]int32{}
 	var spans []search.Span
 	add := func(first, last, clause int) {
 		i := sort.Search(len(paraPos), func(i int) bool { return int(paraPos[i]) > first }) - 1
 		if i < 0 {
 			return
 		}
-		u, ok := units[i]
-		if !ok {
-			u = analyzer.UnitSpans(doc.Paragraphs[i].Text)
-			units[i] = u
-		}
+		u := sd.paraUnits(i)
 		a, b := first-int(paraPos[i]), last-int(paraPos[i])
 		if a < 0 || b >= len(u) || b < a {
 			return
 		}
-		spans = append(spans, search.Span{Start: starts[i] + int(u[a][0]), End: starts[i] + int(u[b][1]), Clause: clause})
+		spans = append(spans, search.Span{Start: sd.starts[i] + int(u[a][0]), End: sd.starts[i] + int(u[b][1]), Clause: clause})
 	}
 	for _, ph := range ct.phrases {
 		at := map[string]map[uint64]bool{}

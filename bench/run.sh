@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Benchmark gongkai against Groonga (Debian, TokenBigram) and plain bleve+gse
+# on the same corpus and query load, in one run, on this machine.
+#
+#   bench/run.sh CORPUS_DIR [QUERY_FILE]
+#   bench/run.sh ../shared/corpus/jsonl bench/queries.txt
+#
+# Prints one table: indexing time and MB/s of body text, peak RSS while
+# indexing, index size, start → first answered query, RSS after start, and
+# latency p50/p95/p99 and QPS at 1 and 8 clients over HTTP; then the ratios
+# of gongkai to Groonga. Environment: DURATION (per load, default 20s),
+# BENCH_WORK (scratch folder, default /tmp/gongkai-bench), SKIP_PLAIN=1 to
+# leave out the plain-bleve baseline (it needs about 2 GB of memory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CORPUS=${1:?usage: bench/run.sh CORPUS_DIR [QUERY_FILE]}
+QUERIES=${2:-bench/queries.txt}
+WORK=${BENCH_WORK:-/tmp/gongkai-bench}
+DURATION=${DURATION:-20s}
+rm -rf "$WORK"
+mkdir -p "$WORK"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+if ! need groonga || ! [ -x /usr/bin/time ] || ! need curl; then
+	echo "installing groonga-bin, time and curl from Debian…" >&2
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq groonga-bin time curl >/dev/null
+fi
+
+echo "building…" >&2
+go build -o "$WORK/gongkai" ./cmd/gongkai
+go build -o "$WORK/gongkai-load" ./cmd/gongkai-load
+go build -o "$WORK/plainbleve" ./bench/plainbleve
+go build -o "$WORK/grnload" ./bench/grnload
+
+# Query variants: Groonga and plain bleve know no gongkai filters
+# (year:, 机关: …); they get the words only.
+grep -v '^[[:space:]]*#' "$QUERIES" | sed '/^[[:space:]]*$/d' >"$WORK/q-gongkai.txt"
+sed -E 's/(^| )[^ ]*[:：][^ ]*//g; s/[“”]/"/g; s/^ +//' "$WORK/q-gongkai.txt" | sed '/^[[:space:]]*$/d' >"$WORK/q-groonga.txt"
+sed -E 's/"//g; s/ OR / /g; s/(^| )-[^ ]+//g' "$WORK/q-groonga.txt" | sed '/^[[:space:]]*$/d' >"$WORK/q-plain.txt"
+
+# timed CMD… : runs a command, records wall seconds and peak RSS (MB).
+timed() {
+	/usr/bin/time -f "%e %M" -o "$WORK/time.out" "$@" >>"$WORK/log" 2>&1
+	read -r T_WALL T_RSS <"$WORK/time.out"
+	T_RSS=$((T_RSS / 1024))
+}
+
+# serve NAME URL CMD… : starts a server, waits for URL to answer, records
+# start → first answer (s) and RSS one second later (MB).
+serve() {
+	local name=$1 url=$2
+	shift 2
+	local t0
+	t0=$(date +%s.%N)
+	"$@" >>"$WORK/$name.serve.log" 2>&1 &
+	SERVER_PID=$!
+	for _ in $(seq 1 3000); do
+		if curl -sf -o /dev/null "$url"; then break; fi
+		sleep 0.01
+	done
+	START=$(echo "$(date +%s.%N) - $t0" | bc)
+	sleep 1
+	SERVE_RSS=$(($(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status") / 1024))
+}
+
+stop() { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+
+# load NAME URL_TEMPLATE QUERY_FILE : 1 and 8 clients.
+load() {
+	local name=$1 url=$2 q=$3
+	for c in 1 8; do
+		"$WORK/gongkai-load" -name "$name" -url "$url" -queries "$q" -clients $c -duration "$DURATION" -json >"$WORK/$name.load$c.json"
+	done
+}
+
+field() { sed -E "s/.*\"$2\":([0-9.]+).*/\\1/" "$WORK/$1"; }
+
+ROWS=()
+row() { # name index_s rss_mb size_mb start_s serve_rss
+	local name=$1
+	local l1="$name.load1.json" l8="$name.load8.json"
+	ROWS+=("$(printf '| %s | %.1f s (%.1f MB/s) | %d MB | %d MB | %.2f s | %d MB | %.1f / %.1f / %.1f ms, %.0f q/s | %.1f / %.1f / %.1f ms, %.0f q/s |' \
+		"$name" "$2" "$(echo "$TEXT_MB / $2" | bc -l)" "$3" "$4" "$5" "$6" \
+		"$(field "$l1" p50_ms)" "$(field "$l1" p95_ms)" "$(field "$l1" p99_ms)" "$(field "$l1" qps)" \
+		"$(field "$l8" p50_ms)" "$(field "$l8" p95_ms)" "$(field "$l8" p99_ms)" "$(field "$l8" qps)")")
+}
+
+# --- gongkai ---------------------------------------------------------------
+echo "gongkai: indexing…" >&2
+timed "$WORK/gongkai" index --index "$WORK/gk-index" "$CORPUS"
+GK_T=$T_WALL GK_RSS=$T_RSS
+TEXT_MB=$(grep -oE '正文 [0-9.]+ MB' "$WORK/log" | tail -1 | grep -oE '[0-9.]+')
+"$WORK/gongkai" search --index "$WORK/gk-index" 放管服 >/dev/null # opens and settles the index
+GK_SIZE=$(du -sm "$WORK/gk-index" | cut -f1)
+serve gongkai "http://127.0.0.1:18080/api/search?q=%E6%94%BE%E7%AE%A1%E6%9C%8D" \
+	"$WORK/gongkai" serve --index "$WORK/gk-index" --addr 127.0.0.1:18080
+GK_START=$START GK_SERVE=$SERVE_RSS
+echo "gongkai: load…" >&2
+load gongkai "http://127.0.0.1:18080/api/search?q={q}" "$WORK/q-gongkai.txt"
+stop
+row gongkai "$GK_T" "$GK_RSS" "$GK_SIZE" "$GK_START" "$GK_SERVE"
+
+# --- Groonga -----------------------------------------------------------------
+echo "groonga: loading and indexing…" >&2
+"$WORK/grnload" "$CORPUS" >"$WORK/load.grn"
+DB="$WORK/grn/db"
+mkdir -p "$WORK/grn"
+cat >"$WORK/schema.grn" <<'EOF'
+table_create Docs TABLE_HASH_KEY ShortText
+column_create Docs title COLUMN_SCALAR ShortText
+column_create Docs body COLUMN_SCALAR LongText
+EOF
+cat >"$WORK/index.grn" <<'EOF'
+table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer TokenBigram --normalizer NormalizerAuto
+column_create Terms docs_index COLUMN_INDEX|WITH_POSITION|WITH_SECTION Docs title,body
+EOF
+groonga -n "$DB" <"$WORK/schema.grn" >>"$WORK/log"
+timed groonga --file "$WORK/load.grn" "$DB"
+GR_T1=$T_WALL GR_R1=$T_RSS
+timed groonga --file "$WORK/index.grn" "$DB"
+GR_T=$(echo "$GR_T1 + $T_WALL" | bc) GR_RSS=$((GR_R1 > T_RSS ? GR_R1 : T_RSS))
+GR_SIZE=$(du -sm "$WORK/grn" | cut -f1)
+GR_Q='http://127.0.0.1:18081/d/select?table=Docs&match_columns=title*2||body&query={q}&output_columns=_key,title,snippet_html(body)&limit=10&sort_keys=-_score&cache=no'
+serve groonga "http://127.0.0.1:18081/d/select?table=Docs&match_columns=body&query=%E6%94%BE%E7%AE%A1%E6%9C%8D&limit=1" \
+	groonga -s --protocol http --port 18081 --bind-address 127.0.0.1 "$DB"
+GR_START=$START GR_SERVE=$SERVE_RSS
+echo "groonga: load…" >&2
+load groonga "$GR_Q" "$WORK/q-groonga.txt"
+stop
+row groonga "$GR_T" "$GR_RSS" "$GR_SIZE" "$GR_START" "$GR_SERVE"
+
+# --- plain bleve + gse -------------------------------------------------------
+if [ "${SKIP_PLAIN:-}" = "" ]; then
+	echo "plain bleve: indexing…" >&2
+	timed "$WORK/plainbleve" index "$WORK/pb-index" "$CORPUS"
+	PB_T=$T_WALL PB_RSS=$T_RSS
+	PB_SIZE=$(du -sm "$WORK/pb-index" | cut -f1)
+	serve plainbleve "http://127.0.0.1:18082/search?q=%E6%94%BE%E7%AE%A1%E6%9C%8D" \
+		"$WORK/plainbleve" serve "$WORK/pb-index" 127.0.0.1:18082
+	PB_START=$START PB_SERVE=$SERVE_RSS
+	echo "plain bleve: load…" >&2
+	load plainbleve "http://127.0.0.1:18082/search?q={q}" "$WORK/q-plain.txt"
+	stop
+	row "plain bleve+gse" "$PB_T" "$PB_RSS" "$PB_SIZE" "$PB_START" "$PB_SERVE"
+fi
+
+# --- table ---------------------------------------------------------------------
+echo
+echo "Corpus: $CORPUS ($TEXT_MB MB of body text); queries: $QUERIES ($(wc -l <"$WORK/q-gongkai.txt") lines); $(nproc) cores; load $DURATION per run."
+echo
+echo "| engine | index time | peak RSS indexing | index on disk | start → first answer | RSS after start | 1 client p50/p95/p99, QPS | 8 clients p50/p95/p99, QPS |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+printf '%s\n' "${ROWS[@]}"
+echo
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+echo "gongkai / Groonga: indexing time $(ratio "$GK_T" "$GR_T")×, index size $(ratio "$GK_SIZE" "$GR_SIZE")×," \
+	"8-client QPS $(ratio "$(field gongkai.load8.json qps)" "$(field groonga.load8.json qps)")×," \
+	"8-client p99 $(ratio "$(field gongkai.load8.json p99_ms)" "$(field groonga.load8.json p99_ms)")×"
+echo "(gongkai answers with sections, snippets and facets; Groonga with snippet_html; plain bleve with bleve's highlighter.)"

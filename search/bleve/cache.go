@@ -1,0 +1,104 @@
+package bleve
+
+import (
+	"container/list"
+	"sync"
+
+	"github.com/gongkai/gongkai/analyzer"
+	"github.com/gongkai/gongkai/search"
+)
+
+// storedDoc is a decoded stored document with what maps match positions
+// to its text: the first gram position of every paragraph, and (filled in
+// as matches need them) the units of its paragraphs.
+type storedDoc struct {
+	doc     *search.Document
+	paraPos []int32
+	starts  []int
+
+	mu    sync.Mutex
+	units map[int][][2]int32
+}
+
+// paraUnits returns the byte ranges of the units of paragraph i.
+func (s *storedDoc) paraUnits(i int) [][2]int32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u, ok := s.units[i]; ok {
+		return u
+	}
+	if s.units == nil {
+		s.units = map[int][][2]int32{}
+	}
+	u := analyzer.UnitSpans(s.doc.Paragraphs[i].Text)
+	s.units[i] = u
+	return u
+}
+
+// docCache keeps recently shown documents decoded, up to a size: long
+// reports and laws come back in result after result, and reading,
+// decompressing and decoding them was a fifth of a search.
+type docCache struct {
+	mu    sync.Mutex
+	max   int
+	size  int
+	ll    *list.List // front: most recent
+	items map[string]*list.Element
+}
+
+type cacheEntry struct {
+	id   string
+	doc  *storedDoc
+	size int
+}
+
+// DocCacheBytes bounds the decoded documents kept in memory per index.
+var DocCacheBytes = 64 << 20
+
+func newDocCache(max int) *docCache {
+	return &docCache{max: max, ll: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *docCache) get(id string) *storedDoc {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[id]; ok {
+		c.ll.MoveToFront(e)
+		return e.Value.(*cacheEntry).doc
+	}
+	return nil
+}
+
+func (c *docCache) put(id string, d *storedDoc) {
+	size := 256
+	for _, p := range d.doc.Paragraphs {
+		size += 2*len(p.Text) + 48
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[id]; ok {
+		c.size -= e.Value.(*cacheEntry).size
+		c.ll.Remove(e)
+	}
+	c.items[id] = c.ll.PushFront(&cacheEntry{id, d, size})
+	c.size += size
+	for c.size > c.max && c.ll.Len() > 1 {
+		last := c.ll.Back()
+		ent := last.Value.(*cacheEntry)
+		c.ll.Remove(last)
+		delete(c.items, ent.id)
+		c.size -= ent.size
+	}
+}
+
+func (c *docCache) remove(ids ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		if e, ok := c.items[id]; ok {
+			c.size -= e.Value.(*cacheEntry).size
+			c.ll.Remove(e)
+			delete(c.items, id)
+		}
+	}
+}
