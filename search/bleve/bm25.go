@@ -48,9 +48,9 @@ func (ix *Index) newBM25Query(terms []weightedTerm) *bm25Query {
 
 // Searcher implements query.Query.
 func (q *bm25Query) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	s := &bm25Searcher{q: q, score: options.Score != "none"}
+	s := &bm25Searcher{q: q, score: options.Score != "none", locations: options.IncludeTermVectors}
 	for _, t := range q.terms {
-		tfr, err := r.TermFieldReader(ctx, []byte(t.term), t.field, true, true, false)
+		tfr, err := r.TermFieldReader(ctx, []byte(t.term), t.field, true, true, s.locations)
 		if err != nil {
 			s.Close()
 			return nil, err
@@ -62,6 +62,8 @@ func (q *bm25Query) Searcher(ctx context.Context, r index.IndexReader, m mapping
 		}
 		s.readers = append(s.readers, &bm25Reader{
 			tfr:    tfr,
+			field:  t.field,
+			term:   t.term,
 			idfW:   t.weight * math.Log(1+(q.docs-df+0.5)/(df+0.5)),
 			avgLen: q.avgLen[t.field],
 			tfd:    &index.TermFieldDoc{},
@@ -71,12 +73,13 @@ func (q *bm25Query) Searcher(ctx context.Context, r index.IndexReader, m mapping
 }
 
 type bm25Reader struct {
-	tfr    index.TermFieldReader
-	idfW   float64 // weight · idf
-	avgLen float64
-	tfd    *index.TermFieldDoc
-	curr   *index.TermFieldDoc // nil when exhausted
-	key    uint64              // curr's id as a number, for cheap ordering
+	tfr         index.TermFieldReader
+	field, term string
+	idfW        float64 // weight · idf
+	avgLen      float64
+	tfd         *index.TermFieldDoc
+	curr        *index.TermFieldDoc // nil when exhausted
+	key         uint64              // curr's id as a number, for cheap ordering
 }
 
 // idKey turns an internal id into a number with the same order (scorch ids
@@ -102,11 +105,12 @@ func (r *bm25Reader) set(d *index.TermFieldDoc) {
 // bm25Searcher merges the postings of its terms in document order. The
 // readers form a min-heap on their current document.
 type bm25Searcher struct {
-	q       *bm25Query
-	readers []*bm25Reader
-	heap    []*bm25Reader // readers that are not exhausted, min first
-	started bool
-	score   bool
+	q         *bm25Query
+	readers   []*bm25Reader
+	heap      []*bm25Reader // readers that are not exhausted, min first
+	started   bool
+	score     bool
+	locations bool // report the positions of the terms (for highlights)
 }
 
 func (s *bm25Searcher) less(i, j int) bool { return s.heap[i].key < s.heap[j].key }
@@ -192,6 +196,13 @@ func (s *bm25Searcher) emit(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch,
 				length = 1 / (r.curr.Norm * r.curr.Norm)
 			}
 			score += r.idfW * tf * (k1 + 1) / (tf + k1*(1-b+b*length/r.avgLen))
+		}
+		if s.locations {
+			for _, v := range r.curr.Vectors {
+				rv.FieldTermLocations = append(rv.FieldTermLocations, bsearch.FieldTermLocation{
+					Field: r.field, Term: r.term, Location: bsearch.Location{Pos: v.Pos},
+				})
+			}
 		}
 		d, err := r.tfr.Next(r.tfd.Reset())
 		if err != nil {

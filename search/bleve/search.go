@@ -52,7 +52,7 @@ func newClauseTerms() *clauseTerms {
 // gramMatch returns a query for text on a gram field: a phrase of its
 // slots, a term for a single slot, or a prefix for a single character.
 // clause, when ≥ 0, is recorded in ct.
-func gramMatch(text, field string, boost float64, ct *clauseTerms, clause int) query.Query {
+func (ix *Index) gramMatch(text, field string, boost float64, ct *clauseTerms, clause int) query.Query {
 	record := ct != nil && clause >= 0
 	if c, ok := analyzer.SingleChar(text); ok {
 		if record {
@@ -71,17 +71,12 @@ func gramMatch(text, field string, boost float64, ct *clauseTerms, clause int) q
 		if record {
 			ct.exact[slots[0]] = appendOnce(ct.exact[slots[0]], clause)
 		}
-		tq := query.NewTermQuery(slots[0])
-		tq.SetField(field)
-		tq.SetBoost(boost)
-		return tq
+		return ix.newBM25Query([]weightedTerm{{field, slots[0], boost}})
 	}
 	if record {
 		ct.phrases = append(ct.phrases, phraseOf{slots: slots, units: units, clause: clause})
 	}
-	pq := query.NewPhraseQuery(slots, field)
-	pq.SetBoost(boost)
-	return pq
+	return ix.newPhraseQuery(field, slots, boost)
 }
 
 func appendOnce(s []int, v int) []int {
@@ -95,16 +90,13 @@ func appendOnce(s []int, v int) []int {
 
 // textMatch matches text in the title or the body (whose gram field holds
 // the headings twice, so heading matches weigh more).
-func textMatch(text string, ct *clauseTerms, clause int) query.Query {
+func (ix *Index) textMatch(text string, ct *clauseTerms, clause int) query.Query {
 	qs := []query.Query{
-		gramMatch(text, fTitleBi, boostTitle, nil, -1),
-		gramMatch(text, fBodyBi, boostBody, ct, clause),
+		ix.gramMatch(text, fTitleBi, boostTitle, nil, -1),
+		ix.gramMatch(text, fBodyBi, boostBody, ct, clause),
 	}
 	if c, ok := search.CanonicalDocNum(text); ok {
-		tq := query.NewTermQuery(c)
-		tq.SetField(fDocNum)
-		tq.SetBoost(boostDocNum)
-		qs = append(qs, tq)
+		qs = append(qs, ix.newBM25Query([]weightedTerm{{fDocNum, c, boostDocNum}}))
 	}
 	return query.NewDisjunctionQuery(qs)
 }
@@ -166,7 +158,7 @@ func (ix *Index) buildQuery(q *search.Query) (rank, locate query.Query, ct *clau
 			if _, single := analyzer.SingleChar(w); !single {
 				// A single character would be a prefix query over every
 				// bigram it starts; it is ranked, not highlighted.
-				grams = append(grams, gramMatch(w, fBodyBi, 1, ct, i))
+				grams = append(grams, ix.gramMatch(w, fBodyBi, 1, ct, i))
 			}
 		}
 		ct.n = len(words)
@@ -180,13 +172,13 @@ func (ix *Index) buildQuery(q *search.Query) (rank, locate query.Query, ct *clau
 		}
 		must = append(must, ix.newBM25Query(terms))
 		// The question as typed, when a document contains it, counts most.
-		should = append(should, gramMatch(text, fTitleBi, 2*boostTitle, nil, -1), gramMatch(text, fBodyBi, 2*boostBody, nil, -1))
+		should = append(should, ix.gramMatch(text, fTitleBi, 2*boostTitle, nil, -1), ix.gramMatch(text, fBodyBi, 2*boostBody, nil, -1))
 		locate = query.NewDisjunctionQuery(grams)
 	} else {
 		for i, group := range q.Groups {
 			var alts []query.Query
 			for _, t := range group {
-				alts = append(alts, textMatch(t.Text, ct, i))
+				alts = append(alts, ix.textMatch(t.Text, ct, i))
 			}
 			if len(alts) == 1 {
 				must = append(must, alts[0])
@@ -198,15 +190,12 @@ func (ix *Index) buildQuery(q *search.Query) (rank, locate query.Query, ct *clau
 	}
 	// A query that is exactly a document's title finds that document first.
 	if raw := rawText(q); raw != "" {
-		tq := query.NewTermQuery(keyOf(raw))
-		tq.SetField(fTitleKey)
-		tq.SetBoost(boostTitleKey)
-		should = append(should, tq)
+		should = append(should, ix.newBM25Query([]weightedTerm{{fTitleKey, keyOf(raw), boostTitleKey}}))
 	}
 	for _, t := range q.Excluded {
-		mustNot = append(mustNot, gramMatch(t.Text, fTitleBi, 1, nil, -1), gramMatch(t.Text, fBodyBi, 1, nil, -1))
+		mustNot = append(mustNot, ix.gramMatch(t.Text, fTitleBi, 1, nil, -1), ix.gramMatch(t.Text, fBodyBi, 1, nil, -1))
 	}
-	must = append(must, filterQueries(&q.Filters)...)
+	must = append(must, ix.filterQueries(&q.Filters)...)
 	if len(must) == 0 {
 		must = append(must, query.NewMatchAllQuery())
 	}
@@ -240,12 +229,12 @@ func anyOf(qs []query.Query) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-func filterQueries(f *search.Filters) []query.Query {
+func (ix *Index) filterQueries(f *search.Filters) []query.Query {
 	var out []query.Query
 	if len(f.Agency) > 0 || len(f.AgencyExact) > 0 {
 		var qs []query.Query
 		for _, a := range f.Agency {
-			qs = append(qs, low(gramMatch(a, fAgencyBi, boostFilter, nil, -1)))
+			qs = append(qs, low(ix.gramMatch(a, fAgencyBi, boostFilter, nil, -1)))
 		}
 		for _, a := range f.AgencyExact {
 			tq := query.NewTermQuery(a)
@@ -283,7 +272,7 @@ func filterQueries(f *search.Filters) []query.Query {
 		out = append(out, anyOf(qs))
 	}
 	for _, t := range f.Title {
-		out = append(out, low(gramMatch(t, fTitleBi, boostFilter, nil, -1)))
+		out = append(out, low(ix.gramMatch(t, fTitleBi, boostFilter, nil, -1)))
 	}
 	if f.From != "" || f.To != "" {
 		var from, to time.Time
