@@ -30,6 +30,9 @@ const (
 	PassagePool = 200
 	// FacetEntries is how many values each facet lists.
 	FacetEntries = 10
+	// QuestionFacetPool is how many of a question's best matches its
+	// facets count (a question matches most documents, weakly).
+	QuestionFacetPool = 500
 )
 
 // Request is a search as a user asks it.

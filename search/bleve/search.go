@@ -35,6 +35,8 @@ type clauseTerms struct {
 	exact   map[string][]int // single-slot terms → clauses
 	prefix  map[string][]int // single characters (matched by prefix) → clauses
 	n       int              // number of clauses
+	// constraints are the filters and exclusions of the query alone.
+	constraints query.Query
 }
 
 // phraseOf is a phrase of a clause: its gram slots and how many units a
@@ -195,11 +197,17 @@ func (ix *Index) buildQuery(q *search.Query) (rank, locate query.Query, ct *clau
 	for _, t := range q.Excluded {
 		mustNot = append(mustNot, ix.gramMatch(t.Text, fTitleBi, 1, nil, -1), ix.gramMatch(t.Text, fBodyBi, 1, nil, -1))
 	}
-	must = append(must, ix.filterQueries(&q.Filters)...)
+	filters := ix.filterQueries(&q.Filters)
+	must = append(must, filters...)
 	if len(must) == 0 {
 		must = append(must, query.NewMatchAllQuery())
 	}
 	rank = query.NewBooleanQuery(must, should, mustNot)
+	// What an exact-title match must also satisfy: filters, exclusions.
+	if len(filters) == 0 {
+		filters = []query.Query{query.NewMatchAllQuery()}
+	}
+	ct.constraints = query.NewBooleanQuery(filters, nil, mustNot)
 	if locate == nil {
 		locate = rank
 	}
@@ -367,17 +375,25 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 	// Documents whose title is exactly the query come first, whatever
 	// their score (a title typed as a question would otherwise compete
 	// with documents that share many of its words).
-	pinned, err := ix.exactTitles(ctx, q, bq, req)
+	pinned, err := ix.exactTitles(ctx, q, ct.constraints, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	if len(pinned) > 0 {
 		size, from = from+size+len(pinned), 0
 	}
-	sr := blevelib.NewSearchRequestOptions(bq, size, from, false)
-	sr.AddFacet("agency", blevelib.NewFacetRequest(fAgency, search.FacetEntries))
-	sr.AddFacet("doc_type", blevelib.NewFacetRequest(fDocType, search.FacetEntries))
-	sr.AddFacet("year", blevelib.NewFacetRequest(fYear, search.FacetEntries))
+	// A question matches most of the index, weakly: its facets count the
+	// best-ranked matches only (QuestionFacetPool), which costs a fraction.
+	questionFacets := q.Question && req.Sort != search.SortDate
+	collect := size
+	if questionFacets {
+		collect = max(from+size, search.QuestionFacetPool)
+		from = 0
+	}
+	sr := blevelib.NewSearchRequestOptions(bq, collect, from, false)
+	if !questionFacets {
+		addFacets(sr)
+	}
 	if req.Sort == search.SortDate {
 		sr.SortBy([]string{"-" + fDate, "-_score"})
 	}
@@ -386,8 +402,18 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	if questionFacets {
+		if err := ix.facetsOf(ctx, res); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if len(pinned) == 0 && req.Mode != search.ModePassages {
+			res.Hits = window(res.Hits, (req.Page-1)*req.Size, req.Size)
+		}
+	}
 	if len(pinned) > 0 {
 		res.Hits = pinFirst(res.Hits, pinned, (req.Page-1)*req.Size, req.Size, req.Mode == search.ModePassages)
+	} else if req.Mode == search.ModePassages && len(res.Hits) > search.PassagePool {
+		res.Hits = res.Hits[:search.PassagePool]
 	}
 	ids := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
@@ -461,9 +487,10 @@ func round3(f float64) float64 {
 	return v
 }
 
-// exactTitles returns the matches of q whose title is exactly the query
-// text (folded, without punctuation), newest first.
-func (ix *Index) exactTitles(ctx context.Context, q *search.Query, bq query.Query, req *search.Request) (bsearch.DocumentMatchCollection, error) {
+// exactTitles returns the documents whose title is exactly the query text
+// (folded, without punctuation) and that pass the query's filters and
+// exclusions, newest first.
+func (ix *Index) exactTitles(ctx context.Context, q *search.Query, constraints query.Query, req *search.Request) (bsearch.DocumentMatchCollection, error) {
 	text := rawText(q)
 	if q.Question {
 		text = q.QuestionText
@@ -483,7 +510,7 @@ func (ix *Index) exactTitles(ctx context.Context, q *search.Query, bq query.Quer
 	if pr, err := ix.idx.SearchInContext(ctx, probe); err != nil || pr.Total == 0 {
 		return nil, err
 	}
-	sr := blevelib.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{tq, bq}), 20, 0, false)
+	sr := blevelib.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{tq, constraints}), 20, 0, false)
 	sr.SortBy([]string{"-" + fDate, "_id"})
 	sr.PreSearchData = map[string]interface{}{bsearch.BM25PreSearchDataKey: ix.bm25Stats()}
 	res, err := ix.idx.SearchInContext(ctx, sr)
@@ -491,6 +518,41 @@ func (ix *Index) exactTitles(ctx context.Context, q *search.Query, bq query.Quer
 		return nil, err
 	}
 	return res.Hits, nil
+}
+
+func addFacets(sr *blevelib.SearchRequest) {
+	sr.AddFacet("agency", blevelib.NewFacetRequest(fAgency, search.FacetEntries))
+	sr.AddFacet("doc_type", blevelib.NewFacetRequest(fDocType, search.FacetEntries))
+	sr.AddFacet("year", blevelib.NewFacetRequest(fYear, search.FacetEntries))
+}
+
+// facetsOf counts the facets of the hits collected in res (the best
+// matches of a question) and stores them in res.
+func (ix *Index) facetsOf(ctx context.Context, res *blevelib.SearchResult) error {
+	if len(res.Hits) == 0 {
+		return nil
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	sr := blevelib.NewSearchRequestOptions(query.NewDocIDQuery(ids), 0, 0, false)
+	sr.Score = "none"
+	addFacets(sr)
+	fr, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return err
+	}
+	res.Facets = fr.Facets
+	return nil
+}
+
+// window returns hits[from:from+size], bounded.
+func window(hits bsearch.DocumentMatchCollection, from, size int) bsearch.DocumentMatchCollection {
+	if from >= len(hits) {
+		return nil
+	}
+	return hits[from:min(from+size, len(hits))]
 }
 
 // pinFirst puts the pinned matches ahead of the ranking hits (which hold
