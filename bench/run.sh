@@ -80,9 +80,14 @@ load() {
 field() { sed -E "s/.*\"$2\":([0-9.]+).*/\\1/" "$WORK/$1"; }
 
 ROWS=()
-row() { # name index_s rss_mb size_mb start_s serve_rss
-	local name=$1
-	local l1="$name.load1.json" l8="$name.load8.json"
+row() { # file_prefix display_name index_s rss_mb size_mb start_s serve_rss
+	local l1="$1.load1.json" l8="$1.load8.json" name=$2
+	shift
+	for f in "$l1" "$l8"; do
+		if [ "$(field "$f" errors)" != "0" ]; then
+			echo "warning: $f: $(field "$f" errors) failed requests" >&2
+		fi
+	done
 	ROWS+=("$(printf '| %s | %.1f s (%.1f MB/s) | %d MB | %d MB | %.2f s | %d MB | %.1f / %.1f / %.1f ms, %.0f q/s | %.1f / %.1f / %.1f ms, %.0f q/s |' \
 		"$name" "$2" "$(echo "$TEXT_MB / $2" | bc -l)" "$3" "$4" "$5" "$6" \
 		"$(field "$l1" p50_ms)" "$(field "$l1" p95_ms)" "$(field "$l1" p99_ms)" "$(field "$l1" qps)" \
@@ -102,7 +107,7 @@ GK_START=$START GK_SERVE=$SERVE_RSS
 echo "gongkai: load…" >&2
 load gongkai "http://127.0.0.1:18080/api/search?q={q}" "$WORK/q-gongkai.txt"
 stop
-row gongkai "$GK_T" "$GK_RSS" "$GK_SIZE" "$GK_START" "$GK_SERVE"
+row gongkai gongkai "$GK_T" "$GK_RSS" "$GK_SIZE" "$GK_START" "$GK_SERVE"
 
 # --- Groonga -----------------------------------------------------------------
 echo "groonga: loading and indexing…" >&2
@@ -131,7 +136,7 @@ GR_START=$START GR_SERVE=$SERVE_RSS
 echo "groonga: load…" >&2
 load groonga "$GR_Q" "$WORK/q-groonga.txt"
 stop
-row groonga "$GR_T" "$GR_RSS" "$GR_SIZE" "$GR_START" "$GR_SERVE"
+row groonga groonga "$GR_T" "$GR_RSS" "$GR_SIZE" "$GR_START" "$GR_SERVE"
 
 # --- plain bleve + gse -------------------------------------------------------
 if [ "${SKIP_PLAIN:-}" = "" ]; then
@@ -145,7 +150,7 @@ if [ "${SKIP_PLAIN:-}" = "" ]; then
 	echo "plain bleve: load…" >&2
 	load plainbleve "http://127.0.0.1:18082/search?q={q}" "$WORK/q-plain.txt"
 	stop
-	row "plain bleve+gse" "$PB_T" "$PB_RSS" "$PB_SIZE" "$PB_START" "$PB_SERVE"
+	row plainbleve "plain bleve+gse" "$PB_T" "$PB_RSS" "$PB_SIZE" "$PB_START" "$PB_SERVE"
 fi
 
 # --- table ---------------------------------------------------------------------
