@@ -204,4 +204,5 @@ func buildParagraphs(doc *search.Document, lines []string) {
 		doc.Sections[len(doc.Sections)-1].Last = n
 		doc.Paragraphs = append(doc.Paragraphs, search.Paragraph{Text: line, Heading: ok})
 	}
+	AssignRoles(doc)
 }

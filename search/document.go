@@ -55,7 +55,23 @@ type Section struct {
 	// First and Last are the paragraph numbers (1-based, inclusive).
 	First int `json:"first"`
 	Last  int `json:"last"`
+	// Role is what the section does in a report: RoleReview, RoleProblem,
+	// RolePlan or RoleOther.
+	Role string `json:"role,omitempty"`
+	// Year is the year a review, problem or plan section is about.
+	Year int `json:"year,omitempty"`
 }
+
+// Section roles.
+const (
+	RoleReview  = "review"  // 回顾/成效: what was done
+	RoleProblem = "problem" // 问题: shortcomings
+	RolePlan    = "plan"    // 打算/任务: what is promised
+	RoleOther   = "other"
+)
+
+// RoleNames are the Chinese names of the roles, as the pages show them.
+var RoleNames = map[string]string{RoleReview: "回顾", RoleProblem: "问题", RolePlan: "打算", RoleOther: "其他"}
 
 // Body returns the text that is indexed for the document: its paragraphs
 // joined by newlines. Match offsets refer to this text.

@@ -1,0 +1,124 @@
+package indexer
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gongkai/gongkai/search"
+)
+
+// Keywords of section headings by role. A heading takes the role whose
+// keyword appears first in it ("2025年工作回顾和“十五五”目标" is a review).
+var roleKeywords = []struct {
+	role  string
+	words []string
+}{
+	{search.RoleReview, []string{"工作回顾", "回顾", "主要举措和成效", "成效", "工作总结", "发展成就", "主要成绩", "取得的成绩", "过去一年", "过去五年", "一年来", "工作进展", "完成情况", "主要做法", "主要工作情况"}},
+	{search.RoleProblem, []string{"存在的问题", "存在问题", "主要问题", "不足", "差距", "短板", "困难和挑战", "问题和原因", "问题及原因"}},
+	{search.RolePlan, []string{"打算", "工作思路", "工作安排", "工作任务", "重点工作", "重点任务", "主要任务", "目标任务", "重大任务", "总体要求", "工作部署", "总体部署", "基本任务", "主要考虑", "政府工作的建议", "工作建议", "下一步", "今后", "工作计划", "战略举措", "主要目标", "政策取向", "展望", "工作要点"}},
+}
+
+// Cues in running text that open a part of a report without a heading
+// (some reports number only their subsections).
+var (
+	reviewCueRe = regexp.MustCompile(`(过去一年|一年来|过去五年)[^。]{0,30}(主要做了|做了以下|主要工作|取得)`)
+	planCueRe   = regexp.MustCompile(`((今年|明年|\d{4}年)[^。]{0,40}(重点抓好|重点做好|做好以下|主要任务|工作安排|预期目标|抓好以下))|(下一步(工作|打算))`)
+	yearRe      = regexp.MustCompile(`(19|20)\d{2}`)
+	// 三、2011年的工作 / 三、关于2026年工作: the work of a year named alone.
+	yearWorkRe = regexp.MustCompile(`((19|20)\d{2}年?|今年|明年)的?工作$`)
+)
+
+// headingRole returns the role a heading names, or "".
+func headingRole(h string) string {
+	best, at := "", -1
+	for _, rk := range roleKeywords {
+		for _, w := range rk.words {
+			if i := strings.Index(h, w); i >= 0 && (at < 0 || i < at) {
+				best, at = rk.role, i
+			}
+		}
+	}
+	if best == "" && yearWorkRe.MatchString(h) {
+		best = search.RolePlan
+	}
+	return best
+}
+
+// roleYear resolves the year a part of a report is about: a year written
+// in its heading (三、2023主要工作思路和打算 → 2023), else relative to the
+// document's year — a plan is for that year (work reports are given early
+// in the year they plan; annual reports on last year plan the current
+// one), 明年 one later; a review or problem is about the year before.
+func roleYear(role, heading string, docYear int) int {
+	if m := yearRe.FindString(heading); m != "" {
+		y, _ := strconv.Atoi(m)
+		return y
+	}
+	if docYear == 0 {
+		return 0
+	}
+	switch {
+	case strings.Contains(heading, "明年"):
+		return docYear + 1
+	case strings.Contains(heading, "今年"):
+		return docYear
+	case strings.Contains(heading, "去年"):
+		return docYear - 1
+	}
+	if role == search.RolePlan {
+		return docYear
+	}
+	return docYear - 1
+}
+
+// AssignRoles gives every section of doc a role — review (回顾/成效),
+// problem (问题), plan (打算/任务) or other — and the year that part is
+// about. The outermost heading that names a role decides; a section
+// without one inherits the role opened by the text before it (过去一年，
+// 我们主要做了以下工作 / 今年重点抓好以下工作).
+func AssignRoles(doc *search.Document) {
+	docYear := doc.YearOf()
+	current, currentYear := search.RoleOther, 0
+	// Cues in running text only count in reports; laws say 今后 too.
+	report := strings.Contains(doc.Title, "报告") || strings.Contains(doc.DocType, "报告") || strings.Contains(doc.Category, "报告")
+	for i := range doc.Sections {
+		s := &doc.Sections[i]
+		role, year := "", 0
+		for _, h := range s.Path {
+			if r := headingRole(h); r != "" {
+				role, year = r, roleYear(r, h, docYear)
+				break
+			}
+		}
+		if role == "" && len(s.Path) > 0 && !articleRe.MatchString(s.Path[len(s.Path)-1]) {
+			role, year = current, currentYear
+		}
+		if role == "" {
+			role = search.RoleOther
+		}
+		// A top-level role heading, or a cue in the text, sets the role of
+		// what follows.
+		if len(s.Path) > 0 {
+			if r := headingRole(s.Path[0]); r != "" {
+				current, currentYear = r, roleYear(r, s.Path[0], docYear)
+			}
+		}
+		for n := s.First; report && n <= s.Last; n++ {
+			t := doc.Paragraphs[n-1].Text
+			switch {
+			case reviewCueRe.MatchString(t):
+				current, currentYear = search.RoleReview, roleYear(search.RoleReview, "", docYear)
+			case planCueRe.MatchString(t) && !doc.Paragraphs[n-1].Heading:
+				current, currentYear = search.RolePlan, roleYear(search.RolePlan, planCueRe.FindString(t), docYear)
+			}
+		}
+		s.Role, s.Year = role, year
+		if role == search.RoleOther {
+			s.Year = 0
+		}
+	}
+}
+
+// articleRe matches the heading of a law article.
+var articleRe = regexp.MustCompile(`^第[` + cnDigits + `0-9]+条$`)
