@@ -8,7 +8,7 @@ import (
 )
 
 // docMagic starts the binary form of a Document.
-const docMagic = "GKD1"
+const docMagic = "GKD2"
 
 // MarshalBinary encodes the document compactly for storage: its metadata
 // as JSON, then sections and paragraphs length-prefixed. Decoding it is
@@ -41,6 +41,8 @@ func (d *Document) MarshalBinary() ([]byte, error) {
 		}
 		b = binary.AppendUvarint(b, uint64(s.First))
 		b = binary.AppendUvarint(b, uint64(s.Last))
+		putString(s.Role)
+		b = binary.AppendUvarint(b, uint64(s.Year))
 	}
 	b = binary.AppendUvarint(b, uint64(len(d.Paragraphs)))
 	for _, p := range d.Paragraphs {
@@ -112,6 +114,12 @@ func (d *Document) UnmarshalBinary(b []byte) error {
 			return err
 		}
 		if s.Last, err = num(); err != nil {
+			return err
+		}
+		if s.Role, err = str(); err != nil {
+			return err
+		}
+		if s.Year, err = num(); err != nil {
 			return err
 		}
 	}

@@ -73,6 +73,23 @@ type sectionMatch struct {
 // doc, best first, each with its best paragraph and a snippet. nClauses is
 // the number of clauses of the query (for coverage).
 func RankSections(doc *Document, spans []Span, nClauses, max int) []SectionHit {
+	return RankSectionsOf(doc, spans, nClauses, max, nil)
+}
+
+// RankSectionsOf is RankSections over the sections whose role is in roles
+// (all sections when roles is empty).
+func RankSectionsOf(doc *Document, spans []Span, nClauses, max int, roles []string) []SectionHit {
+	if len(roles) > 0 {
+		var kept []Span
+		starts := doc.ParagraphStarts()
+		for _, sp := range spans {
+			p := sort.SearchInts(starts, sp.Start+1) - 1
+			if si := doc.SectionOf(p + 1); si >= 0 && contains(roles, doc.Sections[si].Role) {
+				kept = append(kept, sp)
+			}
+		}
+		spans = kept
+	}
 	matches := rankSections(doc, spans, nClauses)
 	if len(matches) > max {
 		matches = matches[:max]
@@ -170,6 +187,15 @@ func inHeading(doc *Document, si, p, off int) bool {
 	return true
 }
 
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
 func countPositive(m map[int]int) int {
 	n := 0
 	for _, v := range m {
@@ -239,9 +265,14 @@ func sectionHit(doc *Document, body string, starts []int, m *sectionMatch) Secti
 	if path == nil {
 		path = []string{}
 	}
+	role := sec.Role
+	if role == RoleOther {
+		role = ""
+	}
 	return SectionHit{
 		ID:        sec.ID,
 		Path:      path,
+		Role:      role,
 		Paragraph: best + 1,
 		Score:     math.Round(m.score*1000) / 1000,
 		Snippet:   Snippet(doc.Paragraphs[best].Text, local, SnippetRunes),

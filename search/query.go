@@ -59,12 +59,18 @@ type Filters struct {
 	Title       []string // title contains
 	From        string   // publication date on or after, YYYY-MM-DD
 	To          string   // publication date on or before, YYYY-MM-DD
+	// Role keeps matches to sections of these roles (RolePlan …).
+	Role []string
+	// PlanYear and ReviewYear keep documents with plan (review) sections
+	// about one of these years. They have no query syntax; commitment
+	// tracking sets them.
+	PlanYear, ReviewYear []int
 }
 
 // Empty reports whether no filter is set.
 func (f *Filters) Empty() bool {
 	return len(f.Agency) == 0 && len(f.AgencyExact) == 0 && len(f.DocType) == 0 && len(f.Year) == 0 && len(f.DocNum) == 0 &&
-		len(f.Title) == 0 && f.From == "" && f.To == ""
+		len(f.Title) == 0 && f.From == "" && f.To == "" && len(f.Role) == 0 && len(f.PlanYear) == 0 && len(f.ReviewYear) == 0
 }
 
 // filterNames maps every accepted filter name (English and Chinese) to its
@@ -77,6 +83,14 @@ var filterNames = map[string]string{
 	"title": "title", "标题": "title",
 	"from": "from", "从": "from", "起": "from",
 	"to": "to", "到": "to", "止": "to",
+	"role": "role", "类型": "role", "角色": "role",
+}
+
+// roleValues maps the accepted values of role: to roles.
+var roleValues = map[string]string{
+	"plan": RolePlan, "打算": RolePlan, "计划": RolePlan, "任务": RolePlan, "承诺": RolePlan,
+	"review": RoleReview, "回顾": RoleReview, "成效": RoleReview,
+	"problem": RoleProblem, "问题": RoleProblem, "不足": RoleProblem,
 }
 
 func isSpace(r rune) bool { return unicode.IsSpace(r) }
@@ -320,6 +334,12 @@ func (q *Query) addFilter(field, value string) error {
 		f.DocNum = append(f.DocNum, value)
 	case "title":
 		f.Title = append(f.Title, value)
+	case "role":
+		r, ok := roleValues[strings.ToLower(value)]
+		if !ok {
+			return queryErr("bad role", "类型只能是 打算(plan)、回顾(review) 或 问题(problem)（收到 %q）", value)
+		}
+		f.Role = append(f.Role, r)
 	case "year":
 		m := yearRe.FindStringSubmatch(analyzer.FoldString(value))
 		if m == nil {

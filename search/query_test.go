@@ -138,7 +138,7 @@ func TestCitation(t *testing.T) {
 func TestDocumentBinary(t *testing.T) {
 	d := &Document{ID: "x", Title: "关于某事的通知", Agency: "国务院办公厅", Year: 2019, Date: "2019-01-02",
 		Paragraphs: []Paragraph{{Text: "前言"}, {Text: "一、总则", Heading: true}, {Text: "正文\n含换行"}},
-		Sections:   []Section{{ID: "x/s1", Path: []string{}, First: 1, Last: 1}, {ID: "x/s2", Path: []string{"一、总则"}, First: 2, Last: 3}}}
+		Sections:   []Section{{ID: "x/s1", Path: []string{}, First: 1, Last: 1}, {ID: "x/s2", Path: []string{"一、总则"}, First: 2, Last: 3, Role: RolePlan, Year: 2024}}}
 	b, err := d.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)

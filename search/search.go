@@ -77,10 +77,12 @@ type Hit struct {
 
 // SectionHit is a matching section with the paragraph that matched best.
 type SectionHit struct {
-	ID        string   `json:"id"`
-	Path      []string `json:"path"`
-	Paragraph int      `json:"paragraph"`
-	Score     float64  `json:"score"`
+	ID   string   `json:"id"`
+	Path []string `json:"path"`
+	// Role is the section's role in a report (review, problem, plan), if any.
+	Role      string  `json:"role,omitempty"`
+	Paragraph int     `json:"paragraph"`
+	Score     float64 `json:"score"`
 	// Snippet is HTML-escaped document text; only <mark> and </mark> are markup.
 	Snippet string `json:"snippet"`
 }
@@ -90,6 +92,8 @@ type Facets struct {
 	Agency  []FacetValue `json:"agency"`
 	DocType []FacetValue `json:"doc_type"`
 	Year    []FacetValue `json:"year"`
+	// Role counts the documents with review, problem and plan sections.
+	Role []FacetValue `json:"role"`
 }
 
 // FacetValue is one value of a facet and how many matching documents have it.

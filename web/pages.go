@@ -112,6 +112,7 @@ type hitView struct {
 }
 
 type sectionView struct {
+	Role      string // Chinese name of the section's role, if any
 	Path      []string
 	Paragraph int
 	URL       string
@@ -164,6 +165,7 @@ var filterPrefixes = []struct{ names []string }{
 	{[]string{"title:", "标题:", "title：", "标题："}},
 	{[]string{"from:", "从:", "起:", "from："}},
 	{[]string{"to:", "到:", "止:", "to："}},
+	{[]string{"role:", "类型:", "角色:", "role：", "类型："}},
 }
 
 func isFilterToken(t string) bool {
@@ -231,7 +233,7 @@ func (s *Server) serveSearchPageErr(r *http.Request) (*searchPage, int) {
 			}
 		}
 		for i, sec := range h.Sections {
-			sv := sectionView{Path: sec.Path, Paragraph: sec.Paragraph, Snippet: template.HTML(sec.Snippet),
+			sv := sectionView{Role: search.RoleNames[sec.Role], Path: sec.Path, Paragraph: sec.Paragraph, Snippet: template.HTML(sec.Snippet),
 				URL: docPath(h.ID) + "?q=" + url.QueryEscape(q) + "#p-" + strconv.Itoa(sec.Paragraph)}
 			if i == 0 {
 				hv.URL = sv.URL
@@ -254,8 +256,12 @@ func (s *Server) serveSearchPageErr(r *http.Request) (*searchPage, int) {
 	group := func(label, prefix string, vals []search.FacetValue) {
 		g := facetGroup{Label: label}
 		for _, v := range vals {
-			tok := prefix + filterValue(v.Value)
-			item := facetItem{Value: v.Value, Count: v.Count, Active: active[tok]}
+			shown := v.Value
+			if name, ok := search.RoleNames[v.Value]; ok && prefix == "类型:" {
+				shown = name
+			}
+			tok := prefix + filterValue(shown)
+			item := facetItem{Value: shown, Count: v.Count, Active: active[tok]}
 			if !item.Active {
 				item.URL = searchURL(q+" "+tok, "sort", sortBy, "mode", mode)
 			}
@@ -268,6 +274,7 @@ func (s *Server) serveSearchPageErr(r *http.Request) (*searchPage, int) {
 	group("发文机关", "机关:=", res.Facets.Agency)
 	group("文种", "文种:", res.Facets.DocType)
 	group("年份", "年份:", res.Facets.Year)
+	group("报告内容", "类型:", res.Facets.Role)
 
 	p.Sorts = []link{
 		{Text: "按相关度", URL: searchURL(q, "mode", mode), Active: sortBy == ""},

@@ -8,6 +8,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -612,5 +613,41 @@ func BenchmarkPut(b *testing.B) {
 			b.Fatal(err)
 		}
 		idx.Close()
+	}
+}
+
+// role: keeps matches inside sections of that role, and the sections
+// shown carry their role.
+func TestRoleFilter(t *testing.T) {
+	res := run(t, "新质生产力 类型:打算")
+	if res.Total == 0 {
+		t.Fatal("no plan section mentions 新质生产力")
+	}
+	for _, h := range res.Hits {
+		if len(h.Sections) == 0 {
+			t.Errorf("%s has no section", h.ID)
+		}
+		for _, s := range h.Sections {
+			if s.Role != search.RolePlan || !strings.Contains(s.Snippet, "<mark>新质生产力</mark>") {
+				t.Errorf("%s: section %q role %q snippet %s", h.ID, s.Path, s.Role, s.Snippet)
+			}
+		}
+	}
+	// 放管服 appears in the seed's review only: no plan match there.
+	for _, h := range run(t, "放管服 role:plan").Hits {
+		if h.ID == "seed-000_44bda8417bfe1ce5" {
+			t.Error("the seed matched role:plan for a word of its review")
+		}
+	}
+	if ids := ids(run(t, "放管服 role:review")); len(ids) == 0 || !slices.Contains(ids, "seed-000_44bda8417bfe1ce5") {
+		t.Errorf("role:review 放管服 = %v", ids)
+	}
+	facets := run(t, "政府工作报告").Facets.Role
+	got := map[string]int{}
+	for _, f := range facets {
+		got[f.Value] = f.Count
+	}
+	if got[search.RolePlan] == 0 || got[search.RoleReview] == 0 {
+		t.Errorf("role facet %v", facets)
 	}
 }

@@ -30,7 +30,7 @@ import (
 
 // formatVersion changes whenever the way documents become index terms
 // changes; an index of another version must be rebuilt.
-const formatVersion = "gongkai-3"
+const formatVersion = "gongkai-4"
 
 // ErrStale is returned by Open for an index built by another version of
 // gongkai or with another lexicon: its terms no longer match what queries
@@ -211,6 +211,7 @@ func buildDocument(d *search.Document) (*built, error) {
 		addKeyword(fDocNum, c, optKeyword)
 	}
 	addKeyword(fTitleKey, keyOf(d.Title), optKeyword)
+	addRoles(d, addKeyword, addText)
 	addKeyword(fHash, d.Hash(), optKeyword)
 	src, err := d.MarshalBinary()
 	if err != nil {
@@ -224,6 +225,57 @@ func buildDocument(d *search.Document) (*built, error) {
 }
 
 func tokenStream(toks []analyzer.Token) analysis.TokenStream { return analyzer.Stream(toks) }
+
+// addRoles indexes what commitment tracking and role: filters need: the
+// roles a document's sections have, the years of its plan and review
+// sections, and the text of the sections of each role.
+func addRoles(d *search.Document, addKeyword func(name, value string, opts index.FieldIndexingOptions),
+	addText func(name, value string, opts index.FieldIndexingOptions, toks []analyzer.Token)) {
+	seen := map[string]bool{}
+	text := map[string][]string{}
+	for _, sec := range d.Sections {
+		if sec.Role == "" || sec.Role == search.RoleOther {
+			continue
+		}
+		if !seen[sec.Role] {
+			seen[sec.Role] = true
+			addKeyword(fRole, sec.Role, optFacet)
+		}
+		if sec.Year > 0 {
+			f := ""
+			switch sec.Role {
+			case search.RolePlan:
+				f = fPlanYear
+			case search.RoleReview:
+				f = fReviewYear
+			}
+			if k := f + strconv.Itoa(sec.Year); f != "" && !seen[k] {
+				seen[k] = true
+				addKeyword(f, strconv.Itoa(sec.Year), optKeyword)
+			}
+		}
+		for n := sec.First; n <= sec.Last; n++ {
+			text[sec.Role] = append(text[sec.Role], d.Paragraphs[n-1].Text)
+		}
+	}
+	for _, role := range []string{search.RolePlan, search.RoleReview, search.RoleProblem} {
+		paras := text[role]
+		if len(paras) == 0 {
+			continue
+		}
+		var toks []analyzer.Token
+		next := 1
+		for _, p := range paras {
+			ts, n := analyzer.GramsUnits(p)
+			for _, t := range ts {
+				t.Position += next - 1
+				toks = append(toks, t)
+			}
+			next += n + 1
+		}
+		addText(roleField(role), strings.Join(paras, "\n"), optGrams, toks)
+	}
+}
 
 // bodyGrams makes the gram layer of the body paragraph by paragraph, one
 // position of gap between paragraphs (a phrase never matches across a

@@ -5,6 +5,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/gongkai/gongkai/analyzer"
+	"github.com/gongkai/gongkai/search"
 )
 
 // Index fields. Words fields carry the word layer (for ranking), *_bi
@@ -22,14 +23,24 @@ const (
 	fDate     = "date"
 	fDocNum   = "docnum"
 	fTitleKey = "title_key"
-	fHash     = "hash"
-	fSrc      = "_src"  // stored document (search.Document.MarshalBinary)
-	fPos      = "_pos"  // stored first gram position of every paragraph
-	fLens     = "_lens" // stored token counts per field (JSON)
+	// Roles of a report: the roles its sections have (facet), the years
+	// its plan and review sections are about, and the text of the
+	// sections of each role (gram layer, for role: filters).
+	fRole       = "role"
+	fPlanYear   = "plan_year"
+	fReviewYear = "review_year"
+	fHash       = "hash"
+	fSrc        = "_src"  // stored document (search.Document.MarshalBinary)
+	fPos        = "_pos"  // stored first gram position of every paragraph
+	fLens       = "_lens" // stored token counts per field (JSON)
 )
 
 // scoredFields are the fields whose token totals feed BM25.
-var scoredFields = []string{fTitle, fTitleBi, fBody, fBodyBi, fAgency, fAgencyBi, fDocType, fYear, fDate, fDocNum, fTitleKey, fHash}
+var scoredFields = []string{fTitle, fTitleBi, fBody, fBodyBi, fAgency, fAgencyBi, fDocType, fYear, fDate, fDocNum, fTitleKey, fHash,
+	fRole, fPlanYear, fReviewYear, roleField(search.RolePlan), roleField(search.RoleReview), roleField(search.RoleProblem)}
+
+// roleField is the gram field of the sections of a role.
+func roleField(role string) string { return "role_" + role + "_bi" }
 
 const (
 	optWords   = index.IndexField
@@ -71,6 +82,12 @@ func newMapping() *mapping.IndexMappingImpl {
 	text(fBody, analyzer.WordsName, false)
 	text(fBodyBi, analyzer.GramsName, true)
 	text(fAgencyBi, analyzer.GramsName, true)
+	for _, r := range []string{search.RolePlan, search.RoleReview, search.RoleProblem} {
+		text(roleField(r), analyzer.GramsName, true)
+	}
+	keyword(fRole, true)
+	keyword(fPlanYear, false)
+	keyword(fReviewYear, false)
 	keyword(fAgency, true)
 	keyword(fDocType, true)
 	keyword(fYear, true)

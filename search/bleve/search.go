@@ -92,7 +92,17 @@ func appendOnce(s []int, v int) []int {
 
 // textMatch matches text in the title or the body (whose gram field holds
 // the headings twice, so heading matches weigh more).
-func (ix *Index) textMatch(text string, ct *clauseTerms, clause int) query.Query {
+func (ix *Index) textMatch(text string, roles []string, ct *clauseTerms, clause int) query.Query {
+	if len(roles) > 0 {
+		// role: keeps the match inside sections of those roles; the body
+		// field still locates it for highlights.
+		var qs []query.Query
+		for _, r := range roles {
+			qs = append(qs, ix.gramMatch(text, roleField(r), boostBody, nil, -1))
+		}
+		ix.gramMatch(text, fBodyBi, boostBody, ct, clause) // records the clause's terms
+		return anyOf(qs)
+	}
 	qs := []query.Query{
 		ix.gramMatch(text, fTitleBi, boostTitle, nil, -1),
 		ix.gramMatch(text, fBodyBi, boostBody, ct, clause),
@@ -180,7 +190,7 @@ func (ix *Index) buildQuery(q *search.Query) (rank, locate query.Query, ct *clau
 		for i, group := range q.Groups {
 			var alts []query.Query
 			for _, t := range group {
-				alts = append(alts, ix.textMatch(t.Text, ct, i))
+				alts = append(alts, ix.textMatch(t.Text, q.Filters.Role, ct, i))
 			}
 			if len(alts) == 1 {
 				must = append(must, alts[0])
@@ -203,6 +213,12 @@ func (ix *Index) buildQuery(q *search.Query) (rank, locate query.Query, ct *clau
 		must = append(must, query.NewMatchAllQuery())
 	}
 	rank = query.NewBooleanQuery(must, should, mustNot)
+	if len(q.Filters.Role) > 0 && locate == nil {
+		// The role fields match; the body field locates.
+		noRoles := *q
+		noRoles.Filters.Role = nil
+		_, locate, _ = ix.buildQuery(&noRoles)
+	}
 	// What an exact-title match must also satisfy: filters, exclusions.
 	if len(filters) == 0 {
 		filters = []query.Query{query.NewMatchAllQuery()}
@@ -282,6 +298,28 @@ func (ix *Index) filterQueries(f *search.Filters) []query.Query {
 	for _, t := range f.Title {
 		out = append(out, low(ix.gramMatch(t, fTitleBi, boostFilter, nil, -1)))
 	}
+	keywords := func(field string, values []string) {
+		if len(values) == 0 {
+			return
+		}
+		var qs []query.Query
+		for _, v := range values {
+			tq := query.NewTermQuery(v)
+			tq.SetField(field)
+			qs = append(qs, low(tq))
+		}
+		out = append(out, anyOf(qs))
+	}
+	years := func(ys []int) []string {
+		var out []string
+		for _, y := range ys {
+			out = append(out, strconv.Itoa(y))
+		}
+		return out
+	}
+	keywords(fRole, f.Role)
+	keywords(fPlanYear, years(f.PlanYear))
+	keywords(fReviewYear, years(f.ReviewYear))
 	if f.From != "" || f.To != "" {
 		var from, to time.Time
 		if f.From != "" {
@@ -454,7 +492,7 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 			Score: round3(h.Score), Sections: []search.SectionHit{},
 		}
 		if req.Mode == search.ModePassages {
-			for _, s := range search.RankSections(doc, spans, ct.n, len(doc.Sections)) {
+			for _, s := range search.RankSectionsOf(doc, spans, ct.n, len(doc.Sections), q.Filters.Role) {
 				rel := 0.0
 				if maxScore > 0 {
 					rel = h.Score / maxScore
@@ -463,7 +501,7 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 			}
 			continue
 		}
-		hit.Sections = search.RankSections(doc, spans, ct.n, search.MaxSections)
+		hit.Sections = search.RankSectionsOf(doc, spans, ct.n, search.MaxSections, q.Filters.Role)
 		out.Hits = append(out.Hits, hit)
 	}
 	if req.Mode == search.ModePassages {
@@ -524,6 +562,7 @@ func addFacets(sr *blevelib.SearchRequest) {
 	sr.AddFacet("agency", blevelib.NewFacetRequest(fAgency, search.FacetEntries))
 	sr.AddFacet("doc_type", blevelib.NewFacetRequest(fDocType, search.FacetEntries))
 	sr.AddFacet("year", blevelib.NewFacetRequest(fYear, search.FacetEntries))
+	sr.AddFacet("role", blevelib.NewFacetRequest(fRole, 3))
 }
 
 // facetsOf counts the facets of the hits collected in res (the best
@@ -659,5 +698,5 @@ func facets(res *blevelib.SearchResult) search.Facets {
 		}
 		return out
 	}
-	return search.Facets{Agency: get("agency"), DocType: get("doc_type"), Year: get("year")}
+	return search.Facets{Agency: get("agency"), DocType: get("doc_type"), Year: get("year"), Role: get("role")}
 }
