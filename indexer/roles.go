@@ -80,11 +80,20 @@ func roleYear(role, heading string, docYear int) int {
 func AssignRoles(doc *search.Document) {
 	docYear := doc.YearOf()
 	current, currentYear := search.RoleOther, 0
+	prevTop := ""
 	// Cues in running text only count in reports; laws say 今后 too.
 	report := strings.Contains(doc.Title, "报告") || strings.Contains(doc.DocType, "报告") || strings.Contains(doc.Category, "报告")
 	for i := range doc.Sections {
 		s := &doc.Sections[i]
 		role, year := "", 0
+		// A new major division (一、二、…) ends the role opened before it,
+		// unless it names its own.
+		if len(s.Path) > 0 && s.Path[0] != prevTop {
+			prevTop = s.Path[0]
+			if cnRe.MatchString(s.Path[0]) || structRe.MatchString(s.Path[0]) {
+				current, currentYear = search.RoleOther, 0
+			}
+		}
 		for _, h := range s.Path {
 			if r := headingRole(h); r != "" {
 				role, year = r, roleYear(r, h, docYear)
