@@ -142,6 +142,23 @@ func TestBrowser(t *testing.T) {
 	}
 	shoot(t, ctx, "document-desktop.png")
 
+	// Commitments: pick 重庆市 from the list, then 2025; open the follow-up
+	// of 数字重庆 and land on the paragraph of the 2026 report.
+	do(chromedp.Navigate(srv.URL+"/commitments"),
+		chromedp.Click(`p.choices a[href*="`+url.QueryEscape("重庆市人民政府")+`"]`),
+		chromedp.WaitVisible(`p.choices a[href$="year=2025"]`),
+		chromedp.Click(`p.choices a[href$="year=2025"]`),
+		chromedp.WaitVisible(`li.citem .status.answered`))
+	if n := eval(`document.querySelectorAll('li.citem').length`).(float64); n < 100 {
+		t.Errorf("%v commitments on the page", n)
+	}
+	shoot(t, ctx, "commitments-desktop.png")
+	eval(`[...document.querySelectorAll('li.citem')].find(li => li.querySelector('.ctext').textContent.includes('推动形成数字重庆基本能力')).querySelector('.followup a').click(), true`)
+	do(chromedp.WaitVisible(`.para:target`))
+	if id, txt := eval(`document.querySelector('.para:target').id`).(string), text(`.para:target`); id != "p-18" || !strings.Contains(txt, "数字重庆基本能力总体形成") {
+		t.Errorf("follow-up landed on %s: %.80s", id, txt)
+	}
+
 	// Phone width: the same pages stay usable, nothing scrolls sideways.
 	do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
 		chromedp.Navigate(srv.URL+"/search?q="+url.QueryEscape("营商环境")),

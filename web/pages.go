@@ -357,9 +357,13 @@ type outlineItem struct {
 }
 
 type docSection struct {
-	ID         string
-	Depth      int
-	Path       string
+	ID    string
+	Depth int
+	Path  string
+	// PlanURL links a plan section to its commitments and their
+	// follow-ups on /commitments; PlanYear is the year it plans for.
+	PlanURL    string
+	PlanYear   int
 	Paragraphs []docParagraph
 }
 
@@ -439,6 +443,9 @@ func (s *Server) serveDocPageErr(r *http.Request) (*docPage, error) {
 	}
 	for _, sec := range d.Sections {
 		ds := docSection{ID: sec.ID, Depth: len(sec.Path), Path: strings.Join(sec.Path, " › ")}
+		if sec.Role == search.RolePlan && sec.Year > 0 && d.Agency != "" && d.Paragraphs[sec.First-1].Heading {
+			ds.PlanURL, ds.PlanYear = commitmentsURL(d.Agency, sec.Year)+"#"+sec.ID, sec.Year
+		}
 		if len(sec.Path) > 0 && d.Paragraphs[sec.First-1].Heading {
 			p.Outline = append(p.Outline, outlineItem{Depth: len(sec.Path), Text: sec.Path[len(sec.Path)-1], Anchor: "p-" + strconv.Itoa(sec.First)})
 		}

@@ -6,6 +6,7 @@
 //	                [--mode documents|passages] QUERY...
 //	gongkai serve   [--index DIR] [--addr HOST:PORT]
 //	gongkai analyze TEXT...
+//	gongkai commitments --agency AGENCY --year YEAR [--json]
 //
 // The index folder defaults to $GONGKAI_INDEX, else ./data/index.
 package main
@@ -34,6 +35,8 @@ const usage = `gongkai — 政府信息公开全文检索
                   [--mode documents|passages] QUERY...
   gongkai serve   [--index DIR] [--addr HOST:PORT]
   gongkai analyze [--json] TEXT...          显示分析器产生的检索词
+  gongkai commitments --agency 机关 --year 年份 [--json] [--status 状态]
+                                            某年度的工作部署及其后报告中的回应
 
 测量:
   gongkai findability [--index DIR] [--samples N] CORPUS...   原文片段可检索率
@@ -96,6 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log zerol
 		return cmdSearch(ctx, rest, stdout, stderr)
 	case "analyze":
 		return cmdAnalyze(rest, stdout, stderr)
+	case "commitments":
+		return cmdCommitments(ctx, rest, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, rest, stderr)
 	case "findability":

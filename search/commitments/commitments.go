@@ -23,6 +23,7 @@ const (
 	Answered   = "有回应"  // the best follow-up scored at least the threshold
 	Unclear    = "待核对"  // between floor and threshold: candidates to read
 	Unanswered = "未见回应" // no review passage reached the floor
+	NoReview   = "尚无回顾" // no review of the year is indexed yet
 )
 
 // DefaultThreshold and DefaultFloor divide follow-up scores into the
@@ -60,10 +61,14 @@ type FollowUp struct {
 	Paragraph int      `json:"paragraph"`
 	Path      []string `json:"path"`
 	Score     float64  `json:"score"`
-	// Snippet is the paragraph, HTML-escaped, with the words it shares
-	// with the commitment in <mark>.
+	// Snippet is about snippetWidth characters of the paragraph around the
+	// words it shares with the commitment, HTML-escaped, those words in
+	// <mark>.
 	Snippet string `json:"snippet"`
 }
+
+// snippetWidth is the length of follow-up snippets in characters.
+const snippetWidth = 160
 
 // Tracker finds commitments and their follow-ups in an index.
 type Tracker struct {
@@ -149,48 +154,86 @@ func docAgency(d *search.Document) string {
 	return d.Title
 }
 
+// Report is what Tracker.Report returns: the commitments of an agency for
+// a year, the documents they come from and the documents that review the
+// year.
+type Report struct {
+	Agency      string         `json:"agency"`
+	Year        int            `json:"year"`
+	Plans       []DocRef       `json:"plans"`   // documents whose plan sections are about the year
+	Reviews     []DocRef       `json:"reviews"` // documents whose review sections are about the year
+	Counts      map[string]int `json:"counts"`  // commitments per status
+	Commitments []Commitment   `json:"commitments"`
+}
+
+// DocRef names a document.
+type DocRef struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Date  string `json:"date,omitempty"`
+}
+
 // Commitments lists the commitments of agency's plans for year, each with
 // its best follow-ups from the agency's reviews of that year.
 func (t *Tracker) Commitments(ctx context.Context, agency string, year int) ([]Commitment, error) {
-	if strings.TrimSpace(agency) == "" || year <= 0 {
+	r, err := t.Report(ctx, agency, year)
+	if err != nil {
+		return nil, err
+	}
+	return r.Commitments, nil
+}
+
+// Report finds the commitments of agency's plans for year and their
+// follow-ups.
+func (t *Tracker) Report(ctx context.Context, agency string, year int) (*Report, error) {
+	agency = strings.TrimSpace(agency)
+	if agency == "" || year <= 0 {
 		return nil, fmt.Errorf("commitments need an agency and a year")
 	}
+	r := &Report{Agency: agency, Year: year, Plans: []DocRef{}, Reviews: []DocRef{}, Counts: map[string]int{}, Commitments: []Commitment{}}
 	plans, err := t.documents(ctx, search.Filters{Agency: agencyFilter(agency), PlanYear: []int{year}})
 	if err != nil {
 		return nil, err
 	}
-	var out []Commitment
 	for _, d := range plans {
 		if !SameAgency(docAgency(d), agency) {
 			continue
 		}
-		out = append(out, Extract(d, year)...)
+		r.Plans = append(r.Plans, DocRef{d.ID, d.Title, d.Date})
+		r.Commitments = append(r.Commitments, Extract(d, year)...)
 	}
-	if len(out) == 0 {
-		return out, nil
-	}
-	reviews, err := t.reviews(ctx, agency, year)
+	reviews, docs, err := t.reviews(ctx, agency, year)
 	if err != nil {
 		return nil, err
+	}
+	for _, d := range docs {
+		r.Reviews = append(r.Reviews, DocRef{d.ID, d.Title, d.Date})
 	}
 	m := newMatcher(reviews)
-	for i := range out {
-		t.attach(&out[i], m)
+	for i := range r.Commitments {
+		t.attach(&r.Commitments[i], m)
+		if len(reviews) == 0 {
+			r.Commitments[i].Status = NoReview
+		}
+		r.Counts[r.Commitments[i].Status]++
 	}
-	return out, nil
+	return r, nil
 }
 
-// reviews are the passages of agency's review sections about year.
-func (t *Tracker) reviews(ctx context.Context, agency string, year int) ([]passage, error) {
+// reviews are the passages of agency's review sections about year, and
+// the documents they come from.
+func (t *Tracker) reviews(ctx context.Context, agency string, year int) ([]passage, []*search.Document, error) {
 	docs, err := t.documents(ctx, search.Filters{Agency: agencyFilter(agency), ReviewYear: []int{year}})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []passage
+	var used []*search.Document
 	for _, d := range docs {
 		if !SameAgency(docAgency(d), agency) {
 			continue
 		}
+		used = append(used, d)
 		for _, s := range d.Sections {
 			if s.Role != search.RoleReview || s.Year != year {
 				continue
@@ -204,19 +247,7 @@ func (t *Tracker) reviews(ctx context.Context, agency string, year int) ([]passa
 			}
 		}
 	}
-	return out, nil
-}
-
-// FollowUpsOf ranks agency's review passages about year against one text
-// (a commitment typed or picked by the caller).
-func (t *Tracker) FollowUpsOf(ctx context.Context, agency string, year int, text string) ([]FollowUp, error) {
-	reviews, err := t.reviews(ctx, agency, year)
-	if err != nil {
-		return nil, err
-	}
-	c := Commitment{Text: text}
-	t.attach(&c, newMatcher(reviews))
-	return c.FollowUps, nil
+	return out, used, nil
 }
 
 func (t *Tracker) attach(c *Commitment, m *matcher) {
@@ -255,16 +286,48 @@ func Status(score, threshold, floor float64) string {
 }
 
 // intentRe finds the verbs of a commitment.
-var intentRe = regexp.MustCompile(`推进|加快|实施|确保|力争|推动|加强|完善|深化|开展|落实|持续|着力|扩大|提升|健全|促进|强化|做好|建设|打造|支持|提高|实现|新增|培育|优化|降低|稳定|保障|抓好|坚持|发展|启动|出台|建立|改造|整治|增加|突破|创建|争取`)
+var intentRe = regexp.MustCompile(`推进|加快|实施|确保|力争|推动|加强|完善|深化|开展|落实|持续|着力|扩大|提升|健全|促进|强化|做好|建设|打造|支持|提高|实现|新增|培育|优化|降低|稳定|保障|抓好|坚持|发展|启动|出台|建立|改造|整治|增加|突破|创建|争取|统筹|巩固|严格|用好|拓展|构建|加大|引导|鼓励|规范|保持|防范|化解|维护|严控|推广|办好|抓实|筑牢|守住|兜牢|激发|发挥|聚焦|开工|建成|完成|减少|控制|全力|坚决|研究|制定|修订|探索|设立|组建|举办|开通|免费|应对|调整`)
 
 var (
 	enumRe     = regexp.MustCompile(`[一二三四五六七八九十]+是`)
 	sentenceRe = regexp.MustCompile(`[^。；！？]+[。；！？]?`)
+	// leadRe is what may come before a commitment's verb: an enumerator
+	// and a subject (我们要, 各级政府要, 中央财政).
+	leadRe = regexp.MustCompile(`^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])?`)
+	// mustRe opens sentences that say what must be done: 要…, 我们要…
+	mustRe = regexp.MustCompile(`^(?:要|我们要|还要|同时要|必须|务必)`)
+	// contextRe opens sentences of plan sections that set the scene
+	// rather than commit to anything.
+	contextRe = regexp.MustCompile(`^(?:今年是|明年是|过去|回顾|综合分析|综合研判|当前|我国具有|我省具有|我市具有|只要|这是|这些|总的看|同时也要看到|必须看到|尽管|虽然|经过)`)
 )
 
+// verbWindow is how far into an item (in characters, after its
+// enumerator) its first verb of intent must come: commitments start with
+// what will be done (加快建设…, 中央财政加大…), descriptions of the year
+// reach their verb late or never.
+const verbWindow = 20
+
+// isCommitment reports whether an item of a plan section reads as a
+// commitment.
+func isCommitment(item string) bool {
+	rn := utf8.RuneCountInString(item)
+	if rn < 10 || rn > 200 {
+		return false
+	}
+	body := strings.TrimLeft(item[len(leadRe.FindString(item)):], "，、 ")
+	if contextRe.MatchString(body) {
+		return false
+	}
+	if mustRe.MatchString(body) {
+		return true
+	}
+	loc := intentRe.FindStringIndex(body)
+	return loc != nil && utf8.RuneCountInString(body[:loc[0]]) <= verbWindow
+}
+
 // Extract splits the plan sections of d about year into commitments: an
-// enumeration 一是…二是… into its items, other text into sentences that
-// carry a verb of intent (推进, 加快, 实施, 确保, 力争 …).
+// enumeration 一是…二是… into its items, other text into sentences, keeping
+// those that open with a verb of intent (推进, 加快, 实施, 确保, 力争 …).
 func Extract(d *search.Document, year int) []Commitment {
 	var out []Commitment
 	for _, s := range d.Sections {
@@ -289,16 +352,15 @@ func Extract(d *search.Document, year int) []Commitment {
 			} else {
 				items = sentenceRe.FindAllString(text, -1)
 			}
-			k := 0
-			for _, it := range items {
+			for i, it := range items {
 				it = strings.TrimSpace(it)
-				rn := utf8.RuneCountInString(it)
-				if rn < 10 || rn > 200 || !intentRe.MatchString(it) {
+				if !isCommitment(it) {
 					continue
 				}
-				k++
+				// The item's place among all the paragraph's items, so
+				// that IDs stay put when the rules above change.
 				out = append(out, Commitment{
-					ID:   fmt.Sprintf("%s/p%d/%d", d.ID, n, k),
+					ID:   fmt.Sprintf("%s/p%d/%d", d.ID, n, i+1),
 					Text: it, Agency: d.Agency, Year: year, DocID: d.ID, DocTitle: d.Title,
 					Paragraph: n, SectionID: s.ID, Path: s.Path,
 				})
@@ -442,7 +504,7 @@ func (m *matcher) best(c *Commitment, k int) []FollowUp {
 		out = append(out, FollowUp{
 			DocID: sc.p.doc.ID, DocTitle: sc.p.doc.Title, Date: sc.p.doc.Date, Paragraph: sc.p.n, Path: sc.p.path,
 			Score:   math.Round(sc.s*1000) / 1000,
-			Snippet: search.Mark(sc.p.text, sharedSpans(sc.p.text, cw)),
+			Snippet: search.Snippet(sc.p.text, sharedSpans(sc.p.text, cw), snippetWidth),
 		})
 	}
 	return out

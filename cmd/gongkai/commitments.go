@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/gongkai/gongkai/search/commitments"
+)
+
+func cmdCommitments(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("commitments", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("index", defaultIndex(), "index folder")
+	agency := fs.String("agency", "", "government: 国务院, 上海市, 上海市人民政府 …")
+	year := fs.Int("year", 0, "the year the commitments were made for")
+	asJSON := fs.Bool("json", false, "print the report JSON")
+	k := fs.Int("n", 3, "follow-ups per commitment")
+	status := fs.String("status", "", "only commitments with this status: 有回应, 待核对, 未见回应")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, `用法: gongkai commitments --agency 机关 --year 年份 [--json] [-n N] [--status 状态] [--index DIR]
+
+列出该机关工作报告中为该年度作出的部署（承诺），以及其后报告回顾该年度的段落中
+与之对应的回应。状态: 有回应（得分 ≥ 0.45）、待核对（0.10–0.45，需人工阅读候选段落）、
+未见回应（< 0.10）、尚无回顾（索引中还没有回顾该年度的报告）。`)
+		fs.PrintDefaults()
+	}
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		fs.Usage()
+		return &exitError{2, fmt.Errorf("unexpected arguments: %s", strings.Join(rest, " "))}
+	}
+	if strings.TrimSpace(*agency) == "" || *year <= 0 {
+		fs.Usage()
+		return &exitError{2, errors.New("需要 --agency 和 --year")}
+	}
+	switch *status {
+	case "", commitments.Answered, commitments.Unclear, commitments.Unanswered, commitments.NoReview:
+	default:
+		return &exitError{2, fmt.Errorf("未知状态 %q（可用: 有回应、待核对、未见回应、尚无回顾）", *status)}
+	}
+	idx, err := openExisting(*dir)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	tr := &commitments.Tracker{Index: idx, FollowUps: *k}
+	r, err := tr.Report(ctx, *agency, *year)
+	if err != nil {
+		return err
+	}
+	if *status != "" {
+		kept := r.Commitments[:0]
+		for _, c := range r.Commitments {
+			if c.Status == *status {
+				kept = append(kept, c)
+			}
+		}
+		r.Commitments = kept
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	color := false
+	if f, ok := stdout.(*os.File); ok {
+		color = isatty.IsTerminal(f.Fd())
+	}
+	printReport(stdout, r, color)
+	return nil
+}
+
+// printReport prints a commitments report for reading in a terminal.
+func printReport(w io.Writer, r *commitments.Report, color bool) {
+	if len(r.Plans) == 0 {
+		fmt.Fprintf(w, "没有找到 %s 关于 %d 年的工作部署（需要该机关 %d 年或前一年的工作报告、计划等文件）\n", r.Agency, r.Year, r.Year)
+		return
+	}
+	var plans, reviews []string
+	for _, d := range r.Plans {
+		plans = append(plans, d.Title+"（"+d.ID+"）")
+	}
+	for _, d := range r.Reviews {
+		reviews = append(reviews, d.Title+"（"+d.ID+"）")
+	}
+	fmt.Fprintf(w, "%s %d 年的部署：%s\n", r.Agency, r.Year, strings.Join(plans, "、"))
+	if len(reviews) == 0 {
+		fmt.Fprintf(w, "回顾 %d 年的文件：索引中尚无\n", r.Year)
+	} else {
+		fmt.Fprintf(w, "回顾 %d 年的文件：%s\n", r.Year, strings.Join(reviews, "、"))
+	}
+	fmt.Fprintf(w, "共 %d 项：有回应 %d，待核对 %d，未见回应 %d", len(r.Commitments),
+		r.Counts[commitments.Answered], r.Counts[commitments.Unclear], r.Counts[commitments.Unanswered])
+	if n := r.Counts[commitments.NoReview]; n > 0 {
+		fmt.Fprintf(w, "，尚无回顾 %d", n)
+	}
+	fmt.Fprint(w, "\n\n")
+	for i, c := range r.Commitments {
+		st := "[" + c.Status + "]"
+		if color {
+			st = "\x1b[1m" + st + "\x1b[0m"
+		}
+		fmt.Fprintf(w, "%d. %s %s\n", i+1, st, c.Text)
+		path := ""
+		if len(c.Path) > 0 {
+			path = shorten(c.Path[len(c.Path)-1], 24) + " "
+		}
+		fmt.Fprintf(w, "   出处：%s %s¶%d · %s\n", c.DocID, path, c.Paragraph, c.ID)
+		if c.Status == commitments.NoReview {
+			fmt.Fprintln(w)
+			continue
+		}
+		for _, f := range c.FollowUps {
+			fmt.Fprintf(w, "   → %.2f %s ¶%d  %s\n", f.Score, f.DocID, f.Paragraph, shorten(terminalSnippet(f.Snippet, false), 90))
+		}
+		fmt.Fprintln(w)
+	}
+}
