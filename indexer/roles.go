@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/search"
 )
 
@@ -14,9 +15,9 @@ var roleKeywords = []struct {
 	role  string
 	words []string
 }{
-	{search.RoleReview, []string{"工作回顾", "回顾", "主要举措和成效", "成效", "工作总结", "发展成就", "主要成绩", "取得的成绩", "过去一年", "过去五年", "一年来", "工作进展", "完成情况", "主要做法", "主要工作情况"}},
+	{search.RoleReview, []string{"工作回顾", "回顾", "主要举措和成效", "成效", "工作总结", "发展成就", "主要成绩", "取得的成绩", "过去一年", "过去五年", "一年来", "工作进展", "完成情况", "主要做法", "主要工作情况", "成就", "执行情况", "执行结果"}},
 	{search.RoleProblem, []string{"存在的问题", "存在问题", "主要问题", "不足", "差距", "短板", "困难和挑战", "问题和原因", "问题及原因"}},
-	{search.RolePlan, []string{"打算", "工作思路", "工作安排", "工作任务", "重点工作", "重点任务", "主要任务", "目标任务", "重大任务", "总体要求", "工作部署", "总体部署", "基本任务", "主要考虑", "政府工作的建议", "工作建议", "下一步", "今后", "工作计划", "战略举措", "主要目标", "政策取向", "展望", "工作要点"}},
+	{search.RolePlan, []string{"打算", "工作思路", "工作安排", "工作任务", "重点工作", "重点任务", "主要任务", "目标任务", "重大任务", "总体要求", "工作部署", "总体部署", "基本任务", "主要考虑", "政府工作的建议", "工作建议", "下一步", "今后", "工作计划", "战略举措", "主要目标", "政策取向", "展望", "工作要点", "五年计划"}},
 }
 
 // Cues in running text that open a part of a report without a heading
@@ -25,12 +26,19 @@ var (
 	reviewCueRe = regexp.MustCompile(`(过去一年|一年来|过去五年)[^。]{0,30}(主要做了|做了以下|主要工作|取得)`)
 	planCueRe   = regexp.MustCompile(`((今年|明年|\d{4}年)[^。]{0,40}(重点抓好|重点做好|做好以下|主要任务|工作安排|预期目标|抓好以下))|(下一步(工作|打算))`)
 	yearRe      = regexp.MustCompile(`(19|20)\d{2}`)
+	// cnYearRe is a year in Chinese numerals: 一九五八年, 二〇二五年.
+	cnYearRe = regexp.MustCompile(`[一二三四五六七八九〇零○]{4}年`)
 	// 三、2011年的工作 / 三、关于2026年工作: the work of a year named alone.
 	yearWorkRe = regexp.MustCompile(`((19|20)\d{2}年?|今年|明年)的?工作$`)
 )
 
 // headingRole returns the role a heading names, or "".
 func headingRole(h string) string {
+	h = analyzer.FoldString(h)
+	if strings.HasSuffix(h, "的说明") {
+		// 关于《…五年计划纲要（草案）》的说明 explains a draft.
+		return search.RoleOther
+	}
 	best, at := "", -1
 	for _, rk := range roleKeywords {
 		for _, w := range rk.words {
@@ -50,9 +58,25 @@ func headingRole(h string) string {
 // document's year — a plan is for that year (work reports are given early
 // in the year they plan; annual reports on last year plan the current
 // one), 明年 one later; a review or problem is about the year before.
-func roleYear(role, heading string, docYear int) int {
-	if m := yearRe.FindString(heading); m != "" {
+// headingYear is the first year a heading names, in Arabic or Chinese
+// numerals, or 0.
+func headingYear(h string) int {
+	if m := yearRe.FindString(h); m != "" {
 		y, _ := strconv.Atoi(m)
+		return y
+	}
+	if m := cnYearRe.FindString(h); m != "" {
+		y := 0
+		for _, r := range strings.TrimSuffix(m, "年") {
+			y = y*10 + max(0, strings.IndexRune("〇一二三四五六七八九", r)/3) // 零, ○ are 0
+		}
+		return y
+	}
+	return 0
+}
+
+func roleYear(role, heading string, docYear int) int {
+	if y := headingYear(heading); y > 0 {
 		return y
 	}
 	if docYear == 0 {
@@ -83,20 +107,44 @@ func AssignRoles(doc *search.Document) {
 	prevTop := ""
 	// Cues in running text only count in reports; laws say 今后 too.
 	report := strings.Contains(doc.Title, "报告") || strings.Contains(doc.DocType, "报告") || strings.Contains(doc.Category, "报告")
+	// A work report reviews the past and then plans: after its review,
+	// a part that names no role is part of the plan (二、保持国民经济发展的
+	// 良好势头, 三、全面加强政府自身建设, the 民生实事 list).
+	workReport := strings.Contains(doc.Title, "工作报告") || doc.DocType == "政府工作报告"
+	seenReview, parts := false, 0
+	roleOf := func(h string) string {
+		r := headingRole(h)
+		if r == "" && workReport {
+			// （一）一九五七年经济战线上的胜利 / （二）争取一九五八年…的新跃进
+			if y := headingYear(analyzer.FoldString(h)); y > 0 && docYear > 0 {
+				r = search.RolePlan
+				if y < docYear {
+					r = search.RoleReview
+				}
+			}
+		}
+		return r
+	}
 	for i := range doc.Sections {
 		s := &doc.Sections[i]
 		role, year := "", 0
 		// A new major division (一、二、…) ends the role opened before it,
-		// unless it names its own.
+		// unless it names its own; in a work report past its review (or
+		// past its first part, in old reports that open with the tasks of
+		// the period) it continues the plan.
 		if len(s.Path) > 0 && s.Path[0] != prevTop {
 			prevTop = s.Path[0]
 			if cnRe.MatchString(s.Path[0]) || structRe.MatchString(s.Path[0]) {
+				parts++
 				current, currentYear = search.RoleOther, 0
+				if workReport && (seenReview || parts > 1) {
+					current, currentYear = search.RolePlan, docYear
+				}
 			}
 		}
 		for _, h := range s.Path {
-			if r := headingRole(h); r != "" {
-				role, year = r, roleYear(r, h, docYear)
+			if r := roleOf(h); r != "" {
+				role, year = r, roleYear(r, analyzer.FoldString(h), docYear)
 				break
 			}
 		}
@@ -109,8 +157,8 @@ func AssignRoles(doc *search.Document) {
 		// A top-level role heading, or a cue in the text, sets the role of
 		// what follows.
 		if len(s.Path) > 0 {
-			if r := headingRole(s.Path[0]); r != "" {
-				current, currentYear = r, roleYear(r, s.Path[0], docYear)
+			if r := roleOf(s.Path[0]); r != "" {
+				current, currentYear = r, roleYear(r, analyzer.FoldString(s.Path[0]), docYear)
 			}
 		}
 		for n := s.First; report && n <= s.Last; n++ {
@@ -121,6 +169,9 @@ func AssignRoles(doc *search.Document) {
 			case planCueRe.MatchString(t) && !doc.Paragraphs[n-1].Heading:
 				current, currentYear = search.RolePlan, roleYear(search.RolePlan, planCueRe.FindString(t), docYear)
 			}
+		}
+		if role == search.RoleReview || current == search.RoleReview {
+			seenReview = true
 		}
 		s.Role, s.Year = role, year
 		if role == search.RoleOther {

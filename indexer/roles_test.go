@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"bufio"
+	"encoding/json"
 	"os"
 	"strconv"
 	"strings"
@@ -74,6 +75,34 @@ func TestAssignRoles(t *testing.T) {
 	g := record(t, "gwrn-2024")
 	check(g, "国内生产总值超过126万亿元", search.RoleReview, 2023)
 	check(g, "大力推进现代化产业体系建设，加快发展新质生产力", search.RolePlan, 2024)
+	// Older work reports name few roles: after the review, the parts
+	// are the plan; a year in Chinese numerals places a part; the
+	// explanation of a draft is neither; a heading broken at 《 is one line.
+	report := func(year, body string) *search.Document {
+		t.Helper()
+		title, typ, src := year+"年中华人民共和国国务院政府工作报告", "政府工作报告", "wikisource_gwr_national"
+		var r Record
+		if err := json.Unmarshal([]byte(`{"id":"x","year":`+year+`}`), &r); err != nil {
+			t.Fatal(err)
+		}
+		r.Title, r.DocType, r.Source, r.Body = &title, &typ, &src, &body
+		d, err := FromRecord(&r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	old := report("1997", "各位代表：\n\n一、１９９６年国内工作的回顾\n\n去年国民经济继续快速增长。\n\n二、保持国民经济发展的良好势头\n\n今年要继续加强农业。\n\n三、关于《\n国民经济和社会发展第九个五年计划纲要\n》的说明\n\n下面作简要说明。")
+	check(old, "去年国民经济继续快速增长", search.RoleReview, 1996)
+	check(old, "今年要继续加强农业", search.RolePlan, 1997)
+	check(old, "下面作简要说明", search.RoleOther, 0)
+	if sec, _ := sectionWith(t, old, "下面作简要说明"); sec.Path[0] != "三、关于《国民经济和社会发展第九个五年计划纲要》的说明" {
+		t.Errorf("heading broken at its brackets: %q", sec.Path[0])
+	}
+	leap := report("1958", "（一）一九五七年经济战线上的胜利\n\n一九五七年工业总产值增长。\n\n（二）争取一九五八年国民经济的新跃进\n\n一九五八年要争取新跃进。")
+	check(leap, "工业总产值增长", search.RoleReview, 1957)
+	check(leap, "要争取新跃进", search.RolePlan, 1958)
+
 	law := record(t, "lrb-ecbaccb7f6")
 	for _, s := range law.Sections {
 		if s.Role != search.RoleOther {

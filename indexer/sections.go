@@ -155,6 +155,9 @@ func joinBroken(in []string, minRun int) []string {
 			broken := !prevHead && !nextHead && !isTerminal(last) &&
 				((continuesLine(first) && utf8.RuneCountInString(prev) >= 8) ||
 					(utf8.RuneCountInString(prev) >= minRun && isHan(last) && isHan(first)))
+			// No line ends inside an opening bracket or starts with a
+			// closing one, headings included: 三、关于《 / 国民经济…纲要 / 》的说明.
+			broken = broken || strings.ContainsRune("《“（「『【", last) || strings.ContainsRune("》”）」』】", first) && !isTerminal(last)
 			if broken {
 				lines[n-1] = prev + l
 				continue

@@ -316,7 +316,7 @@ func TestExtractSplitsEnumerations(t *testing.T) {
 	want := []string{
 		"x/p2/1 一是加快建设城市轨道交通，新开通地铁线路2条。",
 		"x/p2/2 二是推进老旧小区改造，完成改造300个。",
-		"x/p3/1 要稳步推进农村改革发展，巩固拓展脱贫攻坚成果。",
+		"x/p3/2 要稳步推进农村改革发展，巩固拓展脱贫攻坚成果。",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Extract:\n got %q\nwant %q", got, want)
