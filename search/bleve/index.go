@@ -28,9 +28,10 @@ import (
 	"github.com/gongkai/gongkai/search"
 )
 
-// formatVersion changes whenever the way documents become index terms
-// changes; an index of another version must be rebuilt.
-const formatVersion = "gongkai-4"
+// formatVersion changes whenever the way documents become index terms or
+// stored sections changes (paragraph splitting, section roles); an index
+// of another version must be rebuilt.
+const formatVersion = "gongkai-5"
 
 // ErrStale is returned by Open for an index built by another version of
 // gongkai or with another lexicon: its terms no longer match what queries
