@@ -264,17 +264,22 @@ func addRoles(d *search.Document, addKeyword func(name, value string, opts index
 		if len(paras) == 0 {
 			continue
 		}
+		// Each gram once: role: asks only whether a role's sections hold
+		// every gram of the text (the body locates it), so neither
+		// positions nor counts are kept.
 		var toks []analyzer.Token
-		next := 1
+		seen := map[string]bool{}
 		for _, p := range paras {
-			ts, n := analyzer.GramsUnits(p)
+			ts, _ := analyzer.GramsUnits(p)
 			for _, t := range ts {
-				t.Position += next - 1
-				toks = append(toks, t)
+				if !seen[t.Term] {
+					seen[t.Term] = true
+					t.Position = len(toks) + 1
+					toks = append(toks, t)
+				}
 			}
-			next += n + 1
 		}
-		addText(roleField(role), strings.Join(paras, "\n"), optGrams, toks)
+		addText(roleField(role), strings.Join(paras, "\n"), optRoleGrams, toks)
 	}
 }
 

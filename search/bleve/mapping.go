@@ -43,11 +43,13 @@ var scoredFields = []string{fTitle, fTitleBi, fBody, fBodyBi, fAgency, fAgencyBi
 func roleField(role string) string { return "role_" + role + "_bi" }
 
 const (
-	optWords   = index.IndexField
-	optGrams   = index.IndexField | index.IncludeTermVectors
-	optFacet   = index.IndexField | index.DocValues
-	optKeyword = index.IndexField
-	optStored  = index.StoreField
+	optWords = index.IndexField
+	optGrams = index.IndexField | index.IncludeTermVectors
+	// optRoleGrams is for the role fields: each gram once, no positions.
+	optRoleGrams = index.IndexField
+	optFacet     = index.IndexField | index.DocValues
+	optKeyword   = index.IndexField
+	optStored    = index.StoreField
 )
 
 // newMapping describes the fields for bleve. Documents are built directly
@@ -83,7 +85,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	text(fBodyBi, analyzer.GramsName, true)
 	text(fAgencyBi, analyzer.GramsName, true)
 	for _, r := range []string{search.RolePlan, search.RoleReview, search.RoleProblem} {
-		text(roleField(r), analyzer.GramsName, true)
+		text(roleField(r), analyzer.GramsName, false)
 	}
 	keyword(fRole, true)
 	keyword(fPlanYear, false)

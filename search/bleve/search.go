@@ -81,6 +81,34 @@ func (ix *Index) gramMatch(text, field string, boost float64, ct *clauseTerms, c
 	return ix.newPhraseQuery(field, slots, boost)
 }
 
+// allGrams matches documents whose field (a gram field without
+// positions) holds every gram of text, in any order. Its score is
+// negligible: ranking comes from the body.
+func (ix *Index) allGrams(text, field string) query.Query {
+	const noScore = 1e-9
+	if c, ok := analyzer.SingleChar(text); ok {
+		pq := query.NewPrefixQuery(c)
+		pq.SetField(field)
+		pq.SetBoost(noScore)
+		return pq
+	}
+	slots, _ := analyzer.Phrase(text)
+	var qs []query.Query
+	for _, slot := range slots {
+		if slot == "" {
+			continue
+		}
+		tq := query.NewTermQuery(slot)
+		tq.SetField(field)
+		tq.SetBoost(noScore)
+		qs = append(qs, tq)
+	}
+	if len(qs) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	return query.NewConjunctionQuery(qs)
+}
+
 func appendOnce(s []int, v int) []int {
 	for _, x := range s {
 		if x == v {
@@ -94,14 +122,15 @@ func appendOnce(s []int, v int) []int {
 // the headings twice, so heading matches weigh more).
 func (ix *Index) textMatch(text string, roles []string, ct *clauseTerms, clause int) query.Query {
 	if len(roles) > 0 {
-		// role: keeps the match inside sections of those roles; the body
-		// field still locates it for highlights.
+		// role: the text as typed in the body (which also locates it for
+		// highlights), and every one of its grams in the sections of one
+		// of those roles. The role fields keep no positions, which would
+		// cost a second copy of the gram layer's.
 		var qs []query.Query
 		for _, r := range roles {
-			qs = append(qs, ix.gramMatch(text, roleField(r), boostBody, nil, -1))
+			qs = append(qs, ix.allGrams(text, roleField(r)))
 		}
-		ix.gramMatch(text, fBodyBi, boostBody, ct, clause) // records the clause's terms
-		return anyOf(qs)
+		return query.NewConjunctionQuery([]query.Query{ix.gramMatch(text, fBodyBi, boostBody, ct, clause), anyOf(qs)})
 	}
 	qs := []query.Query{
 		ix.gramMatch(text, fTitleBi, boostTitle, nil, -1),
