@@ -28,7 +28,7 @@ const (
 
 // DefaultThreshold and DefaultFloor divide follow-up scores into the
 // statuses. They were set on the hand-labelled commitments in
-// testdata/commitments/labels.tsv, where 10 of the 11 commitments at or
+// testdata/commitments/labels.tsv, where 14 of the 15 commitments at or
 // above the threshold have their best follow-up right and 6 of the 8 below
 // the floor are indeed not reported on (docs/quality.md).
 const (
