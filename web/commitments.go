@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -32,12 +31,8 @@ func commitmentsParams(r *http.Request, allowYearless bool) (agency string, year
 	case n < 0 || n > 10:
 		err = &httpError{http.StatusBadRequest, "每项回应条数（n）应在 1–10 之间"}
 	}
-	switch status {
-	case "", commitments.Answered, commitments.Unclear, commitments.Unanswered, commitments.NoReview:
-	default:
-		if err == nil {
-			err = &httpError{http.StatusBadRequest, "状态（status）应为 有回应、待核对、未见回应 或 尚无回顾"}
-		}
+	if status != "" && !commitments.KnownStatus(status) && err == nil {
+		err = &httpError{http.StatusBadRequest, "状态（status）应为 有回应、待核对、未见回应 或 尚无回顾"}
 	}
 	return
 }
@@ -54,15 +49,7 @@ func (s *Server) commitmentsReport(r *http.Request, agency string, year int, sta
 	if err != nil {
 		return nil, err
 	}
-	if status != "" {
-		kept := []commitments.Commitment{}
-		for _, c := range rep.Commitments {
-			if c.Status == status {
-				kept = append(kept, c)
-			}
-		}
-		rep.Commitments = kept
-	}
+	rep.Keep(status)
 	return rep, nil
 }
 
@@ -138,36 +125,6 @@ var statusClass = map[string]string{
 	commitments.Unanswered: "unanswered", commitments.NoReview: "noreview",
 }
 
-// plannedYears are the years agency's documents plan for, newest first,
-// read from the plan sections of its latest documents with plans.
-func (s *Server) plannedYears(r *http.Request, agency string) ([]int, error) {
-	idx := s.index()
-	res, err := idx.Search(r.Context(), &search.Query{Filters: search.Filters{Role: []string{search.RolePlan}, Agency: []string{commitments.AgencyCore(agency)}}},
-		&search.Request{Page: 1, Size: 100, Mode: search.ModeDocuments, Sort: search.SortDate})
-	if err != nil {
-		return nil, err
-	}
-	seen := map[int]bool{}
-	var years []int
-	for _, h := range res.Hits {
-		if !commitments.SameAgency(h.Agency, agency) {
-			continue
-		}
-		d, err := idx.Document(r.Context(), h.ID)
-		if err != nil {
-			continue
-		}
-		for _, sec := range d.Sections {
-			if sec.Role == search.RolePlan && sec.Year > 0 && !seen[sec.Year] {
-				seen[sec.Year] = true
-				years = append(years, sec.Year)
-			}
-		}
-	}
-	sort.Sort(sort.Reverse(sort.IntSlice(years)))
-	return years, nil
-}
-
 func (s *Server) serveCommitmentsPage(w http.ResponseWriter, r *http.Request) {
 	p, status := s.serveCommitmentsPageErr(r)
 	s.renderPage(w, r, status, "commitments", p)
@@ -203,7 +160,7 @@ func (s *Server) serveCommitmentsPageErr(r *http.Request) (*commitmentsPage, int
 	if agency == "" {
 		return p, http.StatusOK
 	}
-	years, err := s.plannedYears(r, agency)
+	years, err := (&commitments.Tracker{Index: idx}).Years(r.Context(), agency)
 	if err != nil {
 		code, msg := classify(err)
 		p.Error = msg
@@ -224,7 +181,7 @@ func (s *Server) serveCommitmentsPageErr(r *http.Request) (*commitmentsPage, int
 	p.Report = rep
 	p.Total = len(rep.Commitments)
 	p.Statuses = append(p.Statuses, link{Text: "全部 " + strconv.Itoa(p.Total), URL: commitmentsURL(agency, year), Active: status == ""})
-	for _, st := range []string{commitments.Answered, commitments.Unclear, commitments.Unanswered, commitments.NoReview} {
+	for _, st := range commitments.Statuses {
 		if c := rep.Counts[st]; c > 0 {
 			p.Statuses = append(p.Statuses, link{Text: st + " " + strconv.Itoa(c), URL: commitmentsURL(agency, year, "status", st), Active: status == st})
 		}

@@ -44,9 +44,7 @@ func cmdCommitments(ctx context.Context, args []string, stdout, stderr io.Writer
 		fs.Usage()
 		return &exitError{2, errors.New("需要 --agency 和 --year")}
 	}
-	switch *status {
-	case "", commitments.Answered, commitments.Unclear, commitments.Unanswered, commitments.NoReview:
-	default:
+	if *status != "" && !commitments.KnownStatus(*status) {
 		return &exitError{2, fmt.Errorf("未知状态 %q（可用: 有回应、待核对、未见回应、尚无回顾）", *status)}
 	}
 	idx, err := openExisting(*dir)
@@ -59,15 +57,7 @@ func cmdCommitments(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	if *status != "" {
-		kept := r.Commitments[:0]
-		for _, c := range r.Commitments {
-			if c.Status == *status {
-				kept = append(kept, c)
-			}
-		}
-		r.Commitments = kept
-	}
+	r.Keep(*status)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)

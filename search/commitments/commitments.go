@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -25,6 +26,12 @@ const (
 	Unanswered = "未见回应" // no review passage reached the floor
 	NoReview   = "尚无回顾" // no review of the year is indexed yet
 )
+
+// Statuses lists the statuses in the order they are shown.
+var Statuses = []string{Answered, Unclear, Unanswered, NoReview}
+
+// KnownStatus reports whether s is one of Statuses.
+func KnownStatus(s string) bool { return slices.Contains(Statuses, s) }
 
 // DefaultThreshold and DefaultFloor divide follow-up scores into the
 // statuses. They were set on the hand-labelled commitments in
@@ -171,6 +178,44 @@ type DocRef struct {
 	ID    string `json:"id"`
 	Title string `json:"title"`
 	Date  string `json:"date,omitempty"`
+}
+
+// Keep drops the commitments whose status is not status; "" keeps all.
+// Counts still count every commitment.
+func (r *Report) Keep(status string) {
+	if status == "" {
+		return
+	}
+	kept := []Commitment{}
+	for _, c := range r.Commitments {
+		if c.Status == status {
+			kept = append(kept, c)
+		}
+	}
+	r.Commitments = kept
+}
+
+// Years lists the years agency's plans are about, newest first.
+func (t *Tracker) Years(ctx context.Context, agency string) ([]int, error) {
+	docs, err := t.documents(ctx, search.Filters{Agency: agencyFilter(agency), Role: []string{search.RolePlan}})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int]bool{}
+	var years []int
+	for _, d := range docs {
+		if !SameAgency(docAgency(d), agency) {
+			continue
+		}
+		for _, s := range d.Sections {
+			if s.Role == search.RolePlan && s.Year > 0 && !seen[s.Year] {
+				seen[s.Year] = true
+				years = append(years, s.Year)
+			}
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(years)))
+	return years, nil
 }
 
 // Commitments lists the commitments of agency's plans for year, each with
