@@ -187,7 +187,7 @@ func buildDocument(d *search.Document) (*built, error) {
 	addText(fTitle, d.Title, optWords, analyzer.Words(d.Title))
 	addText(fTitleBi, d.Title, optGrams, analyzer.Grams(d.Title))
 	addText(fBody, body, optWords, analyzer.Words(body))
-	bodyGrams, paraPos := bodyGrams(d)
+	bodyGrams, paraPos, paraTok := bodyGrams(d)
 	addText(fBodyBi, body, optGrams, bodyGrams)
 	addText(fAgencyBi, d.Agency, optGrams, analyzer.Grams(d.Agency))
 	addKeyword(fAgency, d.Agency, optFacet)
@@ -212,7 +212,7 @@ func buildDocument(d *search.Document) (*built, error) {
 		addKeyword(fDocNum, c, optKeyword)
 	}
 	addKeyword(fTitleKey, keyOf(d.Title), optKeyword)
-	addRoles(d, addKeyword, addText)
+	addRoles(d, addKeyword, addText, func(n int) []analyzer.Token { return bodyGrams[paraTok[n-1]:paraTok[n]] })
 	addKeyword(fHash, d.Hash(), optKeyword)
 	src, err := d.MarshalBinary()
 	if err != nil {
@@ -229,11 +229,13 @@ func tokenStream(toks []analyzer.Token) analysis.TokenStream { return analyzer.S
 
 // addRoles indexes what commitment tracking and role: filters need: the
 // roles a document's sections have, the years of its plan and review
-// sections, and the text of the sections of each role.
+// sections, and the grams of the sections of each role, taken from the
+// body's (grams(n) are paragraph n's).
 func addRoles(d *search.Document, addKeyword func(name, value string, opts index.FieldIndexingOptions),
-	addText func(name, value string, opts index.FieldIndexingOptions, toks []analyzer.Token)) {
+	addText func(name, value string, opts index.FieldIndexingOptions, toks []analyzer.Token),
+	grams func(n int) []analyzer.Token) {
 	seen := map[string]bool{}
-	text := map[string][]string{}
+	paras := map[string][]int{}
 	for _, sec := range d.Sections {
 		if sec.Role == "" || sec.Role == search.RoleOther {
 			continue
@@ -256,22 +258,22 @@ func addRoles(d *search.Document, addKeyword func(name, value string, opts index
 			}
 		}
 		for n := sec.First; n <= sec.Last; n++ {
-			text[sec.Role] = append(text[sec.Role], d.Paragraphs[n-1].Text)
+			paras[sec.Role] = append(paras[sec.Role], n)
 		}
 	}
 	for _, role := range []string{search.RolePlan, search.RoleReview, search.RoleProblem} {
-		paras := text[role]
-		if len(paras) == 0 {
+		if len(paras[role]) == 0 {
 			continue
 		}
 		// Each gram once: role: asks only whether a role's sections hold
 		// every gram of the text (the body locates it), so neither
 		// positions nor counts are kept.
 		var toks []analyzer.Token
+		var text []string
 		seen := map[string]bool{}
-		for _, p := range paras {
-			ts, _ := analyzer.GramsUnits(p)
-			for _, t := range ts {
+		for _, n := range paras[role] {
+			text = append(text, d.Paragraphs[n-1].Text)
+			for _, t := range grams(n) {
 				if !seen[t.Term] {
 					seen[t.Term] = true
 					t.Position = len(toks) + 1
@@ -279,7 +281,7 @@ func addRoles(d *search.Document, addKeyword func(name, value string, opts index
 				}
 			}
 		}
-		addText(roleField(role), strings.Join(paras, "\n"), optRoleGrams, toks)
+		addText(roleField(role), strings.Join(text, "\n"), optRoleGrams, toks)
 	}
 }
 
@@ -289,10 +291,12 @@ func addRoles(d *search.Document, addKeyword func(name, value string, opts index
 // times, so that words in headings weigh more in ranking at no cost at
 // query time. It returns the
 // first position of every paragraph, which maps match positions back to
-// text (see spanMapper).
-func bodyGrams(d *search.Document) ([]analyzer.Token, []int32) {
+// text (see spanMapper), and where every paragraph's tokens start in the
+// returned slice (one more entry: where the headings' start).
+func bodyGrams(d *search.Document) ([]analyzer.Token, []int32, []int) {
 	var toks []analyzer.Token
 	paraPos := make([]int32, len(d.Paragraphs))
+	paraTok := make([]int, len(d.Paragraphs)+1)
 	next := 1
 	add := func(text string) {
 		ts, n := analyzer.GramsUnits(text)
@@ -304,8 +308,10 @@ func bodyGrams(d *search.Document) ([]analyzer.Token, []int32) {
 	}
 	for i, p := range d.Paragraphs {
 		paraPos[i] = int32(next)
+		paraTok[i] = len(toks)
 		add(p.Text)
 	}
+	paraTok[len(d.Paragraphs)] = len(toks)
 	var heads []string
 	for _, sec := range d.Sections {
 		if len(sec.Path) == 0 || !d.Paragraphs[sec.First-1].Heading {
@@ -320,7 +326,7 @@ func bodyGrams(d *search.Document) ([]analyzer.Token, []int32) {
 			add(h)
 		}
 	}
-	return toks, paraPos
+	return toks, paraPos, paraTok
 }
 
 // articleRe matches the heading of a law article (第十二条), which names no
