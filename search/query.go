@@ -38,6 +38,32 @@ type Query struct {
 	// content words of QuestionText instead of requiring all of it.
 	Question     bool
 	QuestionText string
+	// Parts are the clauses of Raw as typed, in order.
+	Parts []Part
+}
+
+// Part is one clause of a query as the user typed it: a keyword, a
+// phrase, an exclusion, OR, or a filter.
+type Part struct {
+	// Field is the canonical name of a filter (FilterAgency …), else "".
+	Field string
+	// Value is a filter's value as typed (without quotes; with a leading
+	// "=" for an exact agency).
+	Value string
+	// Text is the clause exactly as typed; Start and End are its byte
+	// offsets in Query.Raw.
+	Text       string
+	Start, End int
+}
+
+// Without returns the query text with part i left out, for a link that
+// drops one filter.
+func (q *Query) Without(i int) string {
+	if i < 0 || i >= len(q.Parts) {
+		return q.Raw
+	}
+	p := q.Parts[i]
+	return strings.Join(strings.Fields(q.Raw[:p.Start]+" "+q.Raw[p.End:]), " ")
 }
 
 // Term is a keyword or a quoted phrase.
@@ -73,26 +99,6 @@ func (f *Filters) Empty() bool {
 		len(f.Title) == 0 && f.From == "" && f.To == "" && len(f.Role) == 0 && len(f.PlanYear) == 0 && len(f.ReviewYear) == 0
 }
 
-// filterNames maps every accepted filter name (English and Chinese) to its
-// canonical name.
-var filterNames = map[string]string{
-	"agency": "agency", "机关": "agency", "发文机关": "agency",
-	"type": "type", "文种": "type",
-	"year": "year", "年份": "year",
-	"docnum": "docnum", "文号": "docnum", "发文字号": "docnum",
-	"title": "title", "标题": "title",
-	"from": "from", "从": "from", "起": "from",
-	"to": "to", "到": "to", "止": "to",
-	"role": "role", "类型": "role", "角色": "role",
-}
-
-// roleValues maps the accepted values of role: to roles.
-var roleValues = map[string]string{
-	"plan": RolePlan, "打算": RolePlan, "计划": RolePlan, "任务": RolePlan, "承诺": RolePlan,
-	"review": RoleReview, "回顾": RoleReview, "成效": RoleReview,
-	"problem": RoleProblem, "问题": RoleProblem, "不足": RoleProblem,
-}
-
 func isSpace(r rune) bool { return unicode.IsSpace(r) }
 
 func isOpenQuote(r rune) bool  { return r == '"' || r == '“' || r == '＂' }
@@ -109,6 +115,12 @@ func Parse(raw string) (*Query, error) {
 	}
 	q := &Query{Raw: raw}
 	rs := []rune(raw)
+	byteAt := make([]int, len(rs)+1) // rune index → byte offset in raw
+	for i, n := 0, 0; i < len(rs); i++ {
+		byteAt[i] = n
+		n += utf8.RuneLen(rs[i])
+	}
+	byteAt[len(rs)] = len(raw)
 	skipped := false
 	i := 0
 	pendingOR := false
@@ -160,6 +172,12 @@ func Parse(raw string) (*Query, error) {
 			i = j
 		}
 		text = strings.TrimSpace(text)
+		part := Part{Field: field, Value: text, Start: byteAt[start], End: byteAt[i]}
+		part.Text = raw[part.Start:part.End]
+		if exact {
+			part.Value = "=" + text
+		}
+		q.Parts = append(q.Parts, part)
 
 		if !phrase && field == "" && !neg && text == "OR" {
 			if len(q.Groups) == 0 || pendingOR {

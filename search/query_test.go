@@ -157,3 +157,40 @@ func TestDocumentBinary(t *testing.T) {
 		}
 	}
 }
+
+func TestParseParts(t *testing.T) {
+	q, err := Parse(`营商环境  机关:=国务院 ＂放管服＂ -疫情 年份：2022`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range q.Parts {
+		got = append(got, p.Field+"|"+p.Value+"|"+p.Text)
+	}
+	want := []string{"|营商环境|营商环境", "agency|=国务院|机关:=国务院", "|放管服|＂放管服＂", "|疫情|-疫情", "year|2022|年份：2022"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("parts = %q, want %q", got, want)
+	}
+	if w := q.Without(1); w != `营商环境 ＂放管服＂ -疫情 年份：2022` {
+		t.Errorf("Without(agency) = %q", w)
+	}
+	for i, p := range q.Parts {
+		if q.Raw[p.Start:p.End] != p.Text {
+			t.Errorf("part %d: offsets %d-%d do not give %q", i, p.Start, p.End, p.Text)
+		}
+	}
+}
+
+func TestSyntaxHelpNamesEveryFilter(t *testing.T) {
+	help := SyntaxHelp()
+	for _, f := range FilterSpecs() {
+		for _, n := range f.Names {
+			if !strings.Contains(help, n+":") {
+				t.Errorf("help lacks %s:", n)
+			}
+			if _, err := Parse(n + ":" + strings.SplitN(f.Example, ":", 2)[1]); err != nil {
+				t.Errorf("example of %s does not parse under name %s: %v", f.Name, n, err)
+			}
+		}
+	}
+}

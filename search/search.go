@@ -8,7 +8,8 @@ import (
 // Sort orders.
 const (
 	SortRelevance = "relevance"
-	SortDate      = "date"
+	SortDate      = "date"     // newest first
+	SortDateAsc   = "date_asc" // oldest first
 )
 
 // Modes of a search.
@@ -56,23 +57,32 @@ type Result struct {
 	Mode string `json:"mode,omitempty"`
 	// Relaxed is set when no document contained the query as typed and
 	// the results are ranked by its content words instead.
-	Relaxed bool   `json:"relaxed,omitempty"`
-	Hits    []Hit  `json:"hits"`
-	Facets  Facets `json:"facets"`
+	Relaxed bool `json:"relaxed,omitempty"`
+	// Partial is set when no document contains most of the query: the
+	// hits match only some of its words (each hit's Matched says which).
+	Partial bool `json:"partial,omitempty"`
+	// Suggestion is a corrected query built from the index's own
+	// vocabulary when the query looks misspelt ("放官服" → "放管服").
+	Suggestion string `json:"suggestion,omitempty"`
+	Hits       []Hit  `json:"hits"`
+	Facets     Facets `json:"facets"`
 }
 
 // Hit is one ranked document (or, in passage mode, one section of it).
 type Hit struct {
-	ID        string       `json:"id"`
-	Title     string       `json:"title"`
-	Agency    string       `json:"agency"`
-	DocNumber string       `json:"doc_number"`
-	Date      string       `json:"date"`
-	DocType   string       `json:"doc_type"`
-	Category  string       `json:"category"`
-	URL       string       `json:"url"`
-	Score     float64      `json:"score"`
-	Sections  []SectionHit `json:"sections"`
+	ID        string  `json:"id"`
+	Title     string  `json:"title"`
+	Agency    string  `json:"agency"`
+	DocNumber string  `json:"doc_number"`
+	Date      string  `json:"date"`
+	DocType   string  `json:"doc_type"`
+	Category  string  `json:"category"`
+	URL       string  `json:"url"`
+	Score     float64 `json:"score"`
+	// Matched lists the words of the query the document contains, for
+	// partial and relaxed results.
+	Matched  []string     `json:"matched,omitempty"`
+	Sections []SectionHit `json:"sections"`
 }
 
 // SectionHit is a matching section with the paragraph that matched best.
@@ -94,6 +104,8 @@ type Facets struct {
 	Year    []FacetValue `json:"year"`
 	// Role counts the documents with review, problem and plan sections.
 	Role []FacetValue `json:"role"`
+	// Category counts documents by subject category (分类).
+	Category []FacetValue `json:"category"`
 }
 
 // FacetValue is one value of a facet and how many matching documents have it.
@@ -145,9 +157,9 @@ func (r *Request) Normalize() error {
 	switch r.Sort {
 	case "":
 		r.Sort = SortRelevance
-	case SortRelevance, SortDate:
+	case SortRelevance, SortDate, SortDateAsc:
 	default:
-		return &QueryError{Msg: "排序方式只能是 relevance 或 date", Detail: "unknown sort " + r.Sort}
+		return &QueryError{Msg: "排序方式只能是 relevance、date（新到旧）或 date_asc（旧到新）", Detail: "unknown sort " + r.Sort}
 	}
 	switch r.Mode {
 	case "":

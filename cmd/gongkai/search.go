@@ -28,10 +28,8 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	mode := fs.String("mode", search.ModeDocuments, "documents or passages")
 	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "extra word list for the segmenter")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, `用法: gongkai search [--index DIR] [--json] [-n N] [--page P] [--sort relevance|date] [--mode documents|passages] QUERY...
-
-查询语法: 空格分隔的关键词（全部匹配）；"精确短语"；-排除；A OR B；
-筛选 agency:/机关: type:/文种: year:/年份: docnum:/文号: title:/标题: from: to:`)
+		fmt.Fprintln(stderr, "用法: gongkai search [--index DIR] [--json] [-n N] [--page P] [--sort relevance|date] [--mode documents|passages] QUERY...\n")
+		fmt.Fprintln(stderr, search.SyntaxHelp())
 		fs.PrintDefaults()
 	}
 	words, err := parseArgs(fs, args)
