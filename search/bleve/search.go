@@ -451,7 +451,7 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 	}
 	// A question matches most of the index, weakly: its facets count the
 	// best-ranked matches only (QuestionFacetPool), which costs a fraction.
-	questionFacets := q.Question && req.Sort != search.SortDate
+	questionFacets := q.Question && req.Sort == search.SortRelevance
 	collect := size
 	if questionFacets {
 		collect = max(from+size, search.QuestionFacetPool)
@@ -461,8 +461,11 @@ func (ix *Index) Search(ctx context.Context, q *search.Query, req *search.Reques
 	if !questionFacets {
 		addFacets(sr)
 	}
-	if req.Sort == search.SortDate {
+	switch req.Sort {
+	case search.SortDate:
 		sr.SortBy([]string{"-" + fDate, "-_score"})
+	case search.SortDateAsc:
+		sr.SortBy([]string{fDate, "-_score"})
 	}
 	sr.PreSearchData = map[string]interface{}{bsearch.BM25PreSearchDataKey: ix.bm25Stats()}
 	res, err := ix.idx.SearchInContext(ctx, sr)
@@ -565,7 +568,7 @@ func (ix *Index) exactTitles(ctx context.Context, q *search.Query, constraints q
 		text = plain
 	}
 	key := keyOf(text)
-	if key == "" || req.Sort == search.SortDate {
+	if key == "" || req.Sort != search.SortRelevance {
 		return nil, nil
 	}
 	tq := query.NewTermQuery(key)
