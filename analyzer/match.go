@@ -1,0 +1,219 @@
+package analyzer
+
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Unit is one position of the gram layer in a text: a Chinese character,
+// a number, a run of letters or a symbol, as folded, with its byte range
+// in the original text.
+type Unit struct {
+	// Text is the folded unit.
+	Text string
+	// Start and End are byte offsets in the original text.
+	Start, End int
+	// Han marks a Chinese character.
+	Han bool
+	// Joined marks a Chinese character that follows the previous unit, a
+	// Chinese character too, with no separator between them: the two
+	// form a bigram of the gram layer.
+	Joined bool
+}
+
+// Units returns the units of text, one per gram-layer position (see
+// Grams), with their places in text.
+func Units(text string) []Unit {
+	f := Fold(text)
+	us := scanUnits(f.Text)
+	out := make([]Unit, len(us))
+	for i, u := range us {
+		s, e := f.Orig(u.s, u.e)
+		out[i] = Unit{Text: f.Text[u.s:u.e], Start: s, End: e, Han: u.kind == uHan,
+			Joined: u.kind == uHan && i > 0 && us[i-1].kind == uHan && !u.sep}
+	}
+	return out
+}
+
+// Matcher finds a phrase in the units of a text exactly where the gram
+// layer's phrase query (PhraseSlots at consecutive positions) finds it, or,
+// for a single Chinese character, wherever that character stands (the
+// gram layer's prefix match). It scans in time linear in the text and the
+// phrase (Knuth–Morris–Pratt over units, then the bigram and edge
+// conditions of the slots), so no text or phrase can make it quadratic.
+type Matcher struct {
+	units  []Unit
+	single bool // a single Chinese character: matches anywhere
+	// needBigram[i]: the text must join units i and i+1 (a bigram slot);
+	// needEdge[i]: unit i must start or end a run of Chinese characters
+	// in the text (a unigram slot).
+	needBigram, needEdge []bool
+	fail                 []int // KMP failure function over unit texts
+	needles              [][]rune
+}
+
+// NewMatcher returns a matcher for phrase, or nil when the phrase has no
+// units (nothing to find).
+func NewMatcher(phrase string) *Matcher {
+	units := Units(phrase)
+	if len(units) == 0 {
+		return nil
+	}
+	m := &Matcher{units: units}
+	if len(units) == 1 && units[0].Han {
+		m.single = true
+	}
+	n := len(units)
+	m.needBigram = make([]bool, n)
+	m.needEdge = make([]bool, n)
+	if !m.single {
+		// Mirror Phrase: within a run of Chinese characters every pair is
+		// a bigram slot; the last character of a run is a unigram slot
+		// unless the phrase ends with a run of two or more characters.
+		for i := 0; i < n; {
+			if !units[i].Han {
+				i++
+				continue
+			}
+			end := i + 1
+			for end < n && units[end].Joined {
+				end++
+			}
+			for j := i; j < end-1; j++ {
+				m.needBigram[j] = true
+			}
+			if end < n || end-i == 1 {
+				m.needEdge[end-1] = true
+			}
+			i = end
+		}
+	}
+	m.fail = make([]int, n)
+	for i, k := 1, 0; i < n; i++ {
+		for k > 0 && units[i].Text != units[k].Text {
+			k = m.fail[k-1]
+		}
+		if units[i].Text == units[k].Text {
+			k++
+		}
+		m.fail[i] = k
+	}
+	m.needles = needlesOf(units)
+	return m
+}
+
+// Len returns the number of units a match covers.
+func (m *Matcher) Len() int { return len(m.units) }
+
+// Find calls yield with the index of the first unit of every match in
+// units, in order, until yield returns false.
+func (m *Matcher) Find(units []Unit, yield func(first int) bool) {
+	n := len(m.units)
+	for i, k := 0, 0; i < len(units); i++ {
+		for k > 0 && units[i].Text != m.units[k].Text {
+			k = m.fail[k-1]
+		}
+		if units[i].Text == m.units[k].Text {
+			k++
+		}
+		if k < n {
+			continue
+		}
+		first := i - n + 1
+		k = m.fail[k-1]
+		if m.fits(units, first) && !yield(first) {
+			return
+		}
+	}
+}
+
+// fits checks the slots' conditions on the text around a match of the
+// unit texts at first.
+func (m *Matcher) fits(units []Unit, first int) bool {
+	if m.single {
+		return true
+	}
+	for i := range m.units {
+		p := first + i
+		if m.needBigram[i] && !(p+1 < len(units) && units[p+1].Joined) {
+			return false
+		}
+		if m.needEdge[i] {
+			startsRun := !units[p].Joined
+			endsRun := p+1 >= len(units) || !units[p+1].Joined
+			if !startsRun && !endsRun {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// MayMatch reports whether the raw (unfolded) text can hold a match: it
+// contains some form of each of a few of the phrase's characters. It is
+// a cheap test that never rejects a text Find would match in.
+func (m *Matcher) MayMatch(raw string) bool {
+	for _, forms := range m.needles {
+		found := false
+		for _, r := range forms {
+			if strings.ContainsRune(raw, r) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// needlesOf picks up to three characters of the phrase (first, middle,
+// last unit's first character) and every character that folds to each.
+func needlesOf(units []Unit) [][]rune {
+	picks := []int{0, len(units) / 2, len(units) - 1}
+	var out [][]rune
+	seen := map[rune]bool{}
+	for _, i := range picks {
+		r, _ := utf8.DecodeRuneInString(units[i].Text)
+		if r == utf8.RuneError || seen[r] {
+			continue
+		}
+		seen[r] = true
+		out = append(out, foldForms(r))
+	}
+	return out
+}
+
+var (
+	inverseOnce sync.Once
+	inverse     map[rune][]rune // folded rune → other runes whose fold holds it
+)
+
+// foldForms returns r and every rune whose folded form contains r.
+func foldForms(r rune) []rune {
+	inverseOnce.Do(func() {
+		t := loadTable()
+		inverse = map[rune][]rune{}
+		add := func(from rune, out string) {
+			for _, c := range out {
+				if c != from {
+					inverse[c] = append(inverse[c], from)
+				}
+			}
+		}
+		for from := rune(0); from < 0x10000; from++ {
+			switch v := t.bmp[from]; {
+			case v > 0:
+				add(from, string(rune(v)))
+			case v < 0:
+				add(from, t.expansions[-v-1])
+			}
+		}
+		for from, out := range t.wide {
+			add(from, out)
+		}
+	})
+	return append([]rune{r}, inverse[r]...)
+}

@@ -1,0 +1,140 @@
+package analyzer
+
+import (
+	"math/rand"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// slotMatches finds phrase in text the way the index does: the gram
+// layer's tokens at their positions, the phrase's slots at consecutive
+// positions (a single character by prefix). It returns the 0-based unit
+// index of every match.
+func slotMatches(text, phrase string) []int {
+	toks, _ := GramsUnits(text)
+	at := map[int][]string{}
+	for _, t := range toks {
+		at[t.Position-1] = append(at[t.Position-1], t.Term)
+	}
+	n := len(Units(text))
+	var out []int
+	if c, ok := SingleChar(phrase); ok {
+		for p := 0; p < n; p++ {
+			for _, term := range at[p] {
+				if strings.HasPrefix(term, c) {
+					out = append(out, p)
+					break
+				}
+			}
+		}
+		return out
+	}
+	slots := PhraseSlots(phrase)
+	if len(slots) == 0 {
+		return nil
+	}
+	for p := 0; p < n; p++ {
+		ok := true
+		for i, s := range slots {
+			found := false
+			for _, term := range at[p+i] {
+				if term == s {
+					found = true
+					break
+				}
+			}
+			if !found {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func matcherMatches(text, phrase string) []int {
+	m := NewMatcher(phrase)
+	if m == nil {
+		return nil
+	}
+	var out []int
+	m.Find(Units(text), func(first int) bool {
+		out = append(out, first)
+		return true
+	})
+	return out
+}
+
+// TestMatcherAgreesWithGramLayer checks on random texts that the matcher
+// finds a phrase exactly where the index's phrase query would, and that
+// its raw-text prefilter never rejects a text with a match.
+func TestMatcherAgreesWithGramLayer(t *testing.T) {
+	alphabet := []string{"甲", "乙", "丙", "国", "國", "1", "2", "a", "A", "，", " ", "、", "%", "．", "9"}
+	rng := rand.New(rand.NewSource(7))
+	gen := func(n int) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			b.WriteString(alphabet[rng.Intn(len(alphabet))])
+		}
+		return b.String()
+	}
+	withMatches := 0
+	for iter := 0; iter < 20000; iter++ {
+		text, phrase := gen(rng.Intn(30)), gen(1+rng.Intn(6))
+		want, got := slotMatches(text, phrase), matcherMatches(text, phrase)
+		if len(want) > 0 {
+			withMatches++
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Fatalf("text %q phrase %q: gram layer matches at %v, matcher at %v", text, phrase, want, got)
+		}
+		if m := NewMatcher(phrase); m != nil && len(got) > 0 && !m.MayMatch(text) {
+			t.Fatalf("text %q phrase %q: prefilter rejects a text with a match", text, phrase)
+		}
+	}
+	if withMatches < 2000 {
+		t.Fatalf("only %d of the random cases had a match: the comparison proves little", withMatches)
+	}
+}
+
+func TestMatcherRealText(t *testing.T) {
+	text := "深化“放管服”改革，九龙坡区网上办占比９８．７９％，2022年經濟增长"
+	for phrase, want := range map[string][]string{
+		"放管服":     {"放管服"},
+		"九龙":      {"九龙"},
+		"98.79%":  {"９８．７９％"},
+		"2022年":   {"2022年"},
+		"经济":      {"經濟"},
+		"改革，九龙坡区": {"改革，九龙坡区"},
+		"革九":      nil, // a comma stands between them
+		"服":       {"服"},
+	} {
+		m := NewMatcher(phrase)
+		units := Units(text)
+		var got []string
+		m.Find(units, func(first int) bool {
+			got = append(got, text[units[first].Start:units[first+m.Len()-1].End])
+			return true
+		})
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: found %q, want %q", phrase, got, want)
+		}
+	}
+}
+
+// TestMatcherLinear makes sure repetitive texts and phrases cost linear
+// work: a phrase of 400 identical characters in a text of 200,000.
+func TestMatcherLinear(t *testing.T) {
+	text := strings.Repeat("的", 200000)
+	m := NewMatcher(strings.Repeat("的", 399) + "地")
+	units := Units(text)
+	steps := 0
+	m.Find(units, func(int) bool { steps++; return true })
+	if steps != 0 {
+		t.Fatalf("found %d matches of a phrase the text does not hold", steps)
+	}
+}
