@@ -136,11 +136,16 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 		m.spans = append(m.spans, sp)
 	}
 	out := make([]*sectionMatch, 0, len(bySection))
+	var parent []int
+	if len(headClauses) > 0 {
+		parent = parents(doc)
+	}
 	for _, m := range bySection {
 		// Clauses found only in the headings above the section (第七章
 		// 法律责任 over an article) count for coverage, a little less.
 		inPath := 0.0
-		for _, a := range ancestors(doc, m.section) {
+		for a := m.section; parent != nil && parent[a] >= 0; {
+			a = parent[a]
 			for c := range headClauses[a] {
 				if m.perClause[c] == 0 {
 					inPath += 0.7
@@ -206,17 +211,26 @@ func countPositive(m map[int]int) int {
 	return n
 }
 
-// ancestors returns the indexes of the sections whose headings form the
-// path above section i (nearest first).
-func ancestors(doc *Document, i int) []int {
-	path := doc.Sections[i].Path
-	var out []int
-	depth := len(path) - 1
-	for j := i - 1; j >= 0 && depth > 0; j-- {
-		p := doc.Sections[j].Path
-		if len(p) == depth && p[depth-1] == path[depth-1] {
-			out = append(out, j)
-			depth--
+// parents returns, for every section, the index of the section whose
+// heading is the last but one of its path (its parent), or -1. It runs in
+// one pass with a stack of open headings.
+func parents(doc *Document) []int {
+	out := make([]int, len(doc.Sections))
+	var open []int // open[d]: the latest section at depth d+1
+	for i, sec := range doc.Sections {
+		depth := len(sec.Path)
+		out[i] = -1
+		if depth >= 2 && depth-2 < len(open) {
+			if a := open[depth-2]; len(doc.Sections[a].Path) == depth-1 && doc.Sections[a].Path[depth-2] == sec.Path[depth-2] {
+				out[i] = a
+			}
+		}
+		if depth > 0 {
+			if depth > len(open) {
+				open = append(open, make([]int, depth-len(open))...)
+			}
+			open = open[:depth]
+			open[depth-1] = i
 		}
 	}
 	return out
@@ -291,43 +305,51 @@ func sentenceEnd(r rune) bool {
 
 // Snippet cuts about width characters of text around its densest cluster of
 // spans (byte offsets into text), preferring sentence boundaries, and
-// returns it HTML-escaped with <mark> around the merged spans.
+// returns it HTML-escaped with <mark> around the merged spans. Its cost is
+// linear in the text and the spans.
 func Snippet(text string, spans []Span, width int) string {
 	spans = mergeSpans(text, spans)
 	if len(text) == 0 {
 		return ""
 	}
-	// Rune index ↔ byte offset.
-	offs := make([]int, 0, len(text)+1)
-	for i := range text {
-		offs = append(offs, i)
-	}
-	offs = append(offs, len(text))
-	n := len(offs) - 1
-	runeAt := func(b int) int { return sort.SearchInts(offs, b) }
-
+	n := utf8.RuneCountInString(text)
 	from, to := 0, n
 	if n > width {
-		// Window start: the span that begins the densest window.
-		bestStart, bestCount := 0, -1
+		// Rune index ↔ byte offset.
+		offs := make([]int, 0, n+1)
+		for i := range text {
+			offs = append(offs, i)
+		}
+		offs = append(offs, len(text))
+		runeAt := func(b int) int { return sort.SearchInts(offs, b) }
+		rs := make([]int, len(spans)) // rune index of each span's start
+		re := make([]int, len(spans)) // and end
 		for i, sp := range spans {
-			ws := runeAt(sp.Start)
-			count := 0
-			for _, sp2 := range spans[i:] {
-				if runeAt(sp2.End) <= ws+width {
-					count++
-				}
+			rs[i], re[i] = runeAt(sp.Start), runeAt(sp.End)
+		}
+		// Window start: the span that begins the densest window (spans
+		// are sorted and disjoint, so their ends ascend too).
+		bestStart, bestCount := 0, -1
+		for i, j := 0, 0; i < len(spans); i++ {
+			if j < i {
+				j = i
 			}
-			if count > bestCount {
-				bestStart, bestCount = ws, count
+			for j < len(spans) && re[j] <= rs[i]+width {
+				j++
 			}
+			if j-i > bestCount {
+				bestStart, bestCount = rs[i], j-i
+			}
+		}
+		runeOf := func(i int) rune {
+			r, _ := utf8.DecodeRuneInString(text[offs[i]:])
+			return r
 		}
 		// Give the match some context before it, back to a sentence start
 		// if one is near.
 		from = max(bestStart-width/4, 0)
-		rs := []rune(text)
 		for i := bestStart - 1; i >= max(bestStart-width/2, 0); i-- {
-			if sentenceEnd(rs[i]) {
+			if sentenceEnd(runeOf(i)) {
 				from = i + 1
 				break
 			}
@@ -338,26 +360,29 @@ func Snippet(text string, spans []Span, width int) string {
 		to = min(from+width, n)
 		// Stop at a sentence end if one is near the window's end.
 		for i := to - 1; i > to-width/4 && i > from; i-- {
-			if sentenceEnd(rs[i]) {
+			if sentenceEnd(runeOf(i)) {
 				to = i + 1
 				break
 			}
 		}
 		// Never cut a mark in two.
-		for _, sp := range spans {
-			if s, e := runeAt(sp.Start), runeAt(sp.End); s < to && e > to {
-				to = e
+		for i := range spans {
+			if rs[i] < to && re[i] > to {
+				to = re[i]
 			}
 		}
+		var b strings.Builder
+		if from > 0 {
+			b.WriteString("…")
+		}
+		mark(&b, text, spans, offs[from], offs[to])
+		if to < n {
+			b.WriteString("…")
+		}
+		return b.String()
 	}
 	var b strings.Builder
-	if from > 0 {
-		b.WriteString("…")
-	}
-	mark(&b, text, spans, offs[from], offs[to])
-	if to < n {
-		b.WriteString("…")
-	}
+	mark(&b, text, spans, 0, len(text))
 	return b.String()
 }
 

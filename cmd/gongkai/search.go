@@ -28,7 +28,8 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	mode := fs.String("mode", search.ModeDocuments, "documents or passages")
 	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "extra word list for the segmenter")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "用法: gongkai search [--index DIR] [--json] [-n N] [--page P] [--sort relevance|date] [--mode documents|passages] QUERY...\n")
+		fmt.Fprintln(stderr, "用法: gongkai search [--index DIR] [--json] [-n N] [--page P] [--sort relevance|date] [--mode documents|passages] QUERY...")
+		fmt.Fprintln(stderr)
 		fmt.Fprintln(stderr, search.SyntaxHelp())
 		fs.PrintDefaults()
 	}

@@ -451,7 +451,8 @@ func TestIncremental(t *testing.T) {
 	if err != nil || len(got.Sections) != 2 || got.Sections[1].Path[0] != "二、要求" {
 		t.Errorf("stored document: %+v %v", got, err)
 	}
-	st := idx.stats.Load()
+	eng := idx.Engine().(*Engine)
+	st := eng.stats.Load()
 	if st.Docs != 2 {
 		t.Errorf("BM25 statistics count %d documents", st.Docs)
 	}
@@ -461,7 +462,7 @@ func TestIncremental(t *testing.T) {
 	if _, err := idx.Document(ctx, "d1"); !errors.Is(err, search.ErrNotFound) {
 		t.Errorf("deleted document: %v", err)
 	}
-	if count("试点") != 1 || idx.stats.Load().Docs != 1 {
+	if count("试点") != 1 || eng.stats.Load().Docs != 1 {
 		t.Error("deleted document still found or counted")
 	}
 }
@@ -539,9 +540,10 @@ func TestBM25Query(t *testing.T) {
 	if err := idx.Put(ctx, docs); err != nil {
 		t.Fatal(err)
 	}
-	q := idx.newBM25Query([]weightedTerm{{fBody, "工资", 1}, {fBody, "报酬", 0.5}})
+	eng := idx.Engine().(*Engine)
+	q := eng.newBM25Query([]search.WeightedTerm{{Field: search.FieldBody, Term: "工资", Weight: 1}, {Field: search.FieldBody, Term: "报酬", Weight: 0.5}})
 	sr := blevelib.NewSearchRequestOptions(q, 10, 0, false)
-	res, err := idx.idx.SearchInContext(ctx, sr)
+	res, err := eng.idx.SearchInContext(ctx, sr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -553,7 +555,7 @@ func TestBM25Query(t *testing.T) {
 			return 0
 		}
 		idf := math.Log(1 + (4-df+0.5)/(df+0.5))
-		return idf * tf * (BM25K1 + 1) / (tf + BM25K1*(1-BM25B+BM25B*length/avg))
+		return idf * tf * (DefaultK1 + 1) / (tf + DefaultK1*(1-DefaultB+DefaultB*length/avg))
 	}
 	tf := map[string][2]float64{"d0": {3, 1}, "d1": {1, 7}, "d3": {1, 0}}
 	if len(res.Hits) != 3 {

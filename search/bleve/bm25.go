@@ -8,13 +8,9 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
-)
 
-// weightedTerm is one term of a bm25Query.
-type weightedTerm struct {
-	field, term string
-	weight      float64
-}
+	"github.com/gongkai/gongkai/search"
+)
 
 // bm25Query scores the documents that contain any of its terms by Okapi
 // BM25, summed over the terms and weighted per term:
@@ -28,19 +24,19 @@ type weightedTerm struct {
 // clauses that matched. This query uses the true term frequency, the
 // index's true field lengths (see stats) and no coordination factor.
 type bm25Query struct {
-	terms  []weightedTerm
+	terms  []search.WeightedTerm
 	docs   float64
 	avgLen map[string]float64
 	k1, b  float64
 }
 
 // newBM25Query returns a query over terms with the index's statistics.
-func (ix *Index) newBM25Query(terms []weightedTerm) *bm25Query {
-	st := ix.stats.Load()
-	q := &bm25Query{terms: terms, docs: float64(max(st.Docs, 1)), avgLen: map[string]float64{}, k1: BM25K1, b: BM25B}
+func (e *Engine) newBM25Query(terms []search.WeightedTerm) *bm25Query {
+	st := e.stats.Load()
+	q := &bm25Query{terms: terms, docs: float64(max(st.Docs, 1)), avgLen: map[string]float64{}, k1: e.opts.K1, b: e.opts.B}
 	for _, t := range terms {
-		if _, ok := q.avgLen[t.field]; !ok {
-			q.avgLen[t.field] = math.Max(float64(st.Tokens[t.field])/q.docs, 1)
+		if _, ok := q.avgLen[t.Field]; !ok {
+			q.avgLen[t.Field] = math.Max(float64(st.Tokens[t.Field])/q.docs, 1)
 		}
 	}
 	return q
@@ -50,7 +46,7 @@ func (ix *Index) newBM25Query(terms []weightedTerm) *bm25Query {
 func (q *bm25Query) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	s := &bm25Searcher{q: q, score: options.Score != "none", locations: options.IncludeTermVectors}
 	for _, t := range q.terms {
-		tfr, err := r.TermFieldReader(ctx, []byte(t.term), t.field, true, true, s.locations)
+		tfr, err := r.TermFieldReader(ctx, []byte(t.Term), t.Field, true, true, s.locations)
 		if err != nil {
 			s.Close()
 			return nil, err
@@ -62,10 +58,10 @@ func (q *bm25Query) Searcher(ctx context.Context, r index.IndexReader, m mapping
 		}
 		s.readers = append(s.readers, &bm25Reader{
 			tfr:    tfr,
-			field:  t.field,
-			term:   t.term,
-			idfW:   t.weight * math.Log(1+(q.docs-df+0.5)/(df+0.5)),
-			avgLen: q.avgLen[t.field],
+			field:  t.Field,
+			term:   t.Term,
+			idfW:   t.Weight * math.Log(1+(q.docs-df+0.5)/(df+0.5)),
+			avgLen: q.avgLen[t.Field],
 			tfd:    &index.TermFieldDoc{},
 		})
 	}

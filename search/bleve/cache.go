@@ -4,36 +4,8 @@ import (
 	"container/list"
 	"sync"
 
-	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/search"
 )
-
-// storedDoc is a decoded stored document with what maps match positions
-// to its text: the first gram position of every paragraph, and (filled in
-// as matches need them) the units of its paragraphs.
-type storedDoc struct {
-	doc     *search.Document
-	paraPos []int32
-	starts  []int
-
-	mu    sync.Mutex
-	units map[int][][2]int32
-}
-
-// paraUnits returns the byte ranges of the units of paragraph i.
-func (s *storedDoc) paraUnits(i int) [][2]int32 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if u, ok := s.units[i]; ok {
-		return u
-	}
-	if s.units == nil {
-		s.units = map[int][][2]int32{}
-	}
-	u := analyzer.UnitSpans(s.doc.Paragraphs[i].Text)
-	s.units[i] = u
-	return u
-}
 
 // docCache keeps recently shown documents decoded, up to a size: long
 // reports and laws come back in result after result, and reading,
@@ -48,18 +20,15 @@ type docCache struct {
 
 type cacheEntry struct {
 	id   string
-	doc  *storedDoc
+	doc  *search.Document
 	size int
 }
-
-// DocCacheBytes bounds the decoded documents kept in memory per index.
-var DocCacheBytes = 64 << 20
 
 func newDocCache(max int) *docCache {
 	return &docCache{max: max, ll: list.New(), items: map[string]*list.Element{}}
 }
 
-func (c *docCache) get(id string) *storedDoc {
+func (c *docCache) get(id string) *search.Document {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[id]; ok {
@@ -69,9 +38,9 @@ func (c *docCache) get(id string) *storedDoc {
 	return nil
 }
 
-func (c *docCache) put(id string, d *storedDoc) {
+func (c *docCache) put(id string, d *search.Document) {
 	size := 256
-	for _, p := range d.doc.Paragraphs {
+	for _, p := range d.Paragraphs {
 		size += 2*len(p.Text) + 48
 	}
 	c.mu.Lock()

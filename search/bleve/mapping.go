@@ -8,48 +8,25 @@ import (
 	"github.com/gongkai/gongkai/search"
 )
 
-// Index fields. Words fields carry the word layer (for ranking), *_bi
-// fields the gram layer (for exact matching, phrases and highlights; they
-// keep term vectors), the rest are exact values for filters and facets.
+// Stored fields, besides the fields of search.Analyze.
 const (
-	fTitle    = "title"
-	fTitleBi  = "title_bi"
-	fBody     = "body"
-	fBodyBi   = "body_bi"
-	fAgency   = "agency" // exact, for the facet
-	fAgencyBi = "agency_bi"
-	fDocType  = "doc_type"
-	fYear     = "year"
-	fDate     = "date"
-	fDocNum   = "docnum"
-	fTitleKey = "title_key"
-	// Roles of a report: the roles its sections have (facet), the years
-	// its plan and review sections are about, and the text of the
-	// sections of each role (gram layer, for role: filters).
-	fRole       = "role"
-	fPlanYear   = "plan_year"
-	fReviewYear = "review_year"
-	fHash       = "hash"
-	fSrc        = "_src"  // stored document (search.Document.MarshalBinary)
-	fPos        = "_pos"  // stored first gram position of every paragraph
-	fLens       = "_lens" // stored token counts per field (JSON)
+	fSrc  = "_src"  // stored document (search.Document.MarshalBinary)
+	fLens = "_lens" // stored token counts per field (JSON)
 )
 
-// scoredFields are the fields whose token totals feed BM25.
-var scoredFields = []string{fTitle, fTitleBi, fBody, fBodyBi, fAgency, fAgencyBi, fDocType, fYear, fDate, fDocNum, fTitleKey, fHash,
-	fRole, fPlanYear, fReviewYear, roleField(search.RolePlan), roleField(search.RoleReview), roleField(search.RoleProblem)}
-
-// roleField is the gram field of the sections of a role.
-func roleField(role string) string { return "role_" + role + "_bi" }
+// facetField marks the keyword fields that facets count and that
+// therefore keep doc values.
+var facetField = map[string]bool{
+	search.FieldAgency: true, search.FieldDocType: true, search.FieldYear: true,
+	search.FieldRole: true, search.FieldCategory: true,
+}
 
 const (
-	optWords = index.IndexField
-	optGrams = index.IndexField | index.IncludeTermVectors
-	// optRoleGrams is for the role fields: each gram once, no positions.
-	optRoleGrams = index.IndexField
-	optFacet     = index.IndexField | index.DocValues
-	optKeyword   = index.IndexField
-	optStored    = index.StoreField
+	optWords   = index.IndexField
+	optGrams   = index.IndexField | index.IncludeTermVectors
+	optFacet   = index.IndexField | index.DocValues
+	optKeyword = index.IndexField
+	optStored  = index.StoreField
 )
 
 // newMapping describes the fields for bleve. Documents are built directly
@@ -71,36 +48,31 @@ func newMapping() *mapping.IndexMappingImpl {
 		fm.DocValues = false
 		dm.AddFieldMappingsAt(name, fm)
 	}
-	keyword := func(name string, docValues bool) {
+	keyword := func(name string) {
 		fm := mapping.NewKeywordFieldMapping()
 		fm.Store = false
 		fm.IncludeTermVectors = false
 		fm.IncludeInAll = false
-		fm.DocValues = docValues
+		fm.DocValues = facetField[name]
 		dm.AddFieldMappingsAt(name, fm)
 	}
-	text(fTitle, analyzer.WordsName, false)
-	text(fTitleBi, analyzer.GramsName, true)
-	text(fBody, analyzer.WordsName, false)
-	text(fBodyBi, analyzer.GramsName, true)
-	text(fAgencyBi, analyzer.GramsName, true)
-	for _, r := range []string{search.RolePlan, search.RoleReview, search.RoleProblem} {
-		text(roleField(r), analyzer.GramsName, false)
+	text(search.FieldTitle, analyzer.WordsName, false)
+	text(search.FieldTitleGrams, analyzer.GramsName, true)
+	text(search.FieldBody, analyzer.WordsName, false)
+	text(search.FieldBodyGrams, analyzer.GramsName, true)
+	text(search.FieldAgencyGrams, analyzer.GramsName, true)
+	for _, r := range search.Roles {
+		text(search.RoleGramsField(r), analyzer.GramsName, false)
 	}
-	keyword(fRole, true)
-	keyword(fPlanYear, false)
-	keyword(fReviewYear, false)
-	keyword(fAgency, true)
-	keyword(fDocType, true)
-	keyword(fYear, true)
-	keyword(fDocNum, false)
-	keyword(fTitleKey, false)
-	keyword(fHash, false)
+	for _, k := range []string{search.FieldRole, search.FieldPlanYear, search.FieldReviewYear, search.FieldAgency,
+		search.FieldDocType, search.FieldCategory, search.FieldYear, search.FieldDocNum, search.FieldTitleKey, search.FieldHash} {
+		keyword(k)
+	}
 	dt := mapping.NewDateTimeFieldMapping()
 	dt.Store = false
 	dt.IncludeInAll = false
 	dt.DocValues = true
-	dm.AddFieldMappingsAt(fDate, dt)
+	dm.AddFieldMappingsAt(search.FieldDate, dt)
 	stored := mapping.NewTextFieldMapping()
 	stored.Index = false
 	stored.Store = true
@@ -108,7 +80,6 @@ func newMapping() *mapping.IndexMappingImpl {
 	stored.DocValues = false
 	dm.AddFieldMappingsAt(fSrc, stored)
 	dm.AddFieldMappingsAt(fLens, stored)
-	dm.AddFieldMappingsAt(fPos, stored)
 	im.DefaultMapping = dm
 	im.StoreDynamic = false
 	im.IndexDynamic = false

@@ -26,11 +26,11 @@ type phraseQuery struct {
 	k1, b  float64
 }
 
-func (ix *Index) newPhraseQuery(field string, terms []string, weight float64) *phraseQuery {
-	st := ix.stats.Load()
+func (e *Engine) newPhraseQuery(field string, terms []string, weight float64) *phraseQuery {
+	st := e.stats.Load()
 	docs := float64(max(st.Docs, 1))
 	return &phraseQuery{field: field, terms: terms, weight: weight, docs: docs,
-		avgLen: math.Max(float64(st.Tokens[field])/docs, 1), k1: BM25K1, b: BM25B}
+		avgLen: math.Max(float64(st.Tokens[field])/docs, 1), k1: e.opts.K1, b: e.opts.B}
 }
 
 // Searcher implements query.Query.

@@ -1,0 +1,179 @@
+package bleve
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	blevelib "github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/gongkai/gongkai/search"
+)
+
+// filterBoost is what a filter weighs in bleve's sum of scores: next to
+// nothing, so that filters do not change the ranking.
+const filterBoost = 0.0001
+
+// translate turns an engine query node into a bleve query.
+func (e *Engine) translate(n search.Node) (query.Query, error) {
+	switch n := n.(type) {
+	case *search.Bool:
+		return e.boolean(n, nil)
+	case *search.All:
+		qs, err := e.translateAll(n.Nodes)
+		if err != nil {
+			return nil, err
+		}
+		return query.NewConjunctionQuery(qs), nil
+	case *search.Any:
+		qs, err := e.translateAll(n.Nodes)
+		if err != nil {
+			return nil, err
+		}
+		return query.NewDisjunctionQuery(qs), nil
+	case *search.Terms:
+		return e.newBM25Query(n.Terms), nil
+	case *search.Phrase:
+		return e.newPhraseQuery(n.Field, n.Slots, n.Weight), nil
+	case *search.Prefix:
+		pq := query.NewPrefixQuery(n.Prefix)
+		pq.SetField(n.Field)
+		pq.SetBoost(n.Weight)
+		return pq, nil
+	case *search.TermQuery:
+		tq := query.NewTermQuery(n.Text)
+		tq.SetField(n.Field)
+		tq.SetBoost(n.Weight)
+		return tq, nil
+	case *search.Keyword:
+		var qs []query.Query
+		for _, v := range n.Values {
+			tq := query.NewTermQuery(v)
+			tq.SetField(n.Field)
+			tq.SetBoost(filterBoost)
+			qs = append(qs, tq)
+		}
+		if len(qs) == 1 {
+			return qs[0], nil
+		}
+		return query.NewDisjunctionQuery(qs), nil
+	case *search.DateRange:
+		var from, to time.Time
+		if n.From != "" {
+			from, _ = time.Parse("2006-01-02", n.From)
+		}
+		if n.To != "" {
+			to, _ = time.Parse("2006-01-02", n.To)
+			to = to.Add(24*time.Hour - time.Nanosecond)
+		}
+		yes := true
+		dq := query.NewDateRangeInclusiveQuery(from, to, &yes, &yes)
+		dq.SetField(search.FieldDate)
+		dq.SetBoost(filterBoost)
+		return dq, nil
+	case *search.IDs:
+		return query.NewDocIDQuery(n.IDs), nil
+	case *search.MatchNone:
+		return query.NewMatchNoneQuery(), nil
+	}
+	return nil, fmt.Errorf("bleve engine: unknown query node %T", n)
+}
+
+func (e *Engine) translateAll(nodes []search.Node) ([]query.Query, error) {
+	qs := make([]query.Query, 0, len(nodes))
+	for _, n := range nodes {
+		q, err := e.translate(n)
+		if err != nil {
+			return nil, err
+		}
+		qs = append(qs, q)
+	}
+	return qs, nil
+}
+
+// boolean translates b, with filters added to its must clauses (where
+// their tiny weight keeps them out of the ranking).
+func (e *Engine) boolean(b *search.Bool, filters []search.Node) (query.Query, error) {
+	if b == nil {
+		b = &search.Bool{}
+	}
+	must, err := e.translateAll(append(append([]search.Node{}, b.Must...), filters...))
+	if err != nil {
+		return nil, err
+	}
+	should, err := e.translateAll(b.Should)
+	if err != nil {
+		return nil, err
+	}
+	not, err := e.translateAll(b.Not)
+	if err != nil {
+		return nil, err
+	}
+	if len(must) == 0 {
+		must = append(must, query.NewMatchAllQuery())
+	}
+	return query.NewBooleanQuery(must, should, not), nil
+}
+
+// bm25Stats returns the true collection statistics for BM25.
+func (e *Engine) bm25Stats() *bsearch.BM25Stats {
+	st := e.stats.Load()
+	card := make(map[string]int, len(st.Tokens))
+	for f, n := range st.Tokens {
+		card[f] = n
+	}
+	return &bsearch.BM25Stats{DocCount: float64(max(st.Docs, 1)), FieldCardinality: card}
+}
+
+// Search ranks the documents that match req.
+func (e *Engine) Search(ctx context.Context, req *search.EngineRequest) (*search.EngineResult, error) {
+	q, err := e.boolean(req.Query, req.Filter)
+	if err != nil {
+		return nil, err
+	}
+	sr := blevelib.NewSearchRequestOptions(q, req.Size, req.From, false)
+	if req.Size == 0 {
+		sr.Score = "none"
+	}
+	for _, f := range req.Facets {
+		size := req.FacetSize
+		if f == search.FieldRole {
+			size = len(search.Roles)
+		}
+		sr.AddFacet(f, blevelib.NewFacetRequest(f, size))
+	}
+	switch req.Sort {
+	case search.SortDate:
+		sr.SortBy([]string{"-" + search.FieldDate, "-_score", "_id"})
+	case search.SortDateAsc:
+		sr.SortBy([]string{search.FieldDate, "-_score", "_id"})
+	}
+	sr.PreSearchData = map[string]interface{}{bsearch.BM25PreSearchDataKey: e.bm25Stats()}
+	res, err := e.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	out := &search.EngineResult{Total: int(res.Total), MaxScore: res.MaxScore, Hits: make([]search.Ranked, len(res.Hits))}
+	for i, h := range res.Hits {
+		out.Hits[i] = search.Ranked{ID: h.ID, Score: h.Score}
+	}
+	if len(res.Facets) > 0 {
+		out.Facets = map[string][]search.FacetValue{}
+		for name, fr := range res.Facets {
+			vals := []search.FacetValue{}
+			if fr.Terms != nil {
+				for _, t := range fr.Terms.Terms() {
+					vals = append(vals, search.FacetValue{Value: t.Term, Count: t.Count})
+				}
+			}
+			out.Facets[name] = vals
+		}
+	}
+	return out, nil
+}
+
+// String describes the engine for logs.
+func (e *Engine) String() string { return "bleve " + strings.TrimSuffix(e.dir, "/") }

@@ -1,0 +1,371 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options tune the search core.
+type Options struct {
+	// Ranking weighs question ranking; the zero value means DefaultRanking.
+	Ranking *Ranking
+	// Deadline bounds one search, engine work and snippets together; 0
+	// means DefaultDeadline. A search that runs out answers an error
+	// that wraps context.DeadlineExceeded.
+	Deadline time.Duration
+	// HeavySlots is how many heavy searches (questions, single
+	// characters, many clauses) may run at once; others wait their turn
+	// within their deadline, so that cheap searches keep flowing. 0
+	// means one less than the number of CPUs, at least one.
+	HeavySlots int
+	// Workers is how many documents Put analyses at once; 0 means the
+	// number of CPUs.
+	Workers int
+}
+
+// DefaultDeadline is the time a search may take unless Options say
+// otherwise.
+const DefaultDeadline = 5 * time.Second
+
+// facetFields are the fields every search counts.
+var facetFields = []string{FieldAgency, FieldDocType, FieldYear, FieldRole, FieldCategory}
+
+// Core is the search core over an engine: it implements Index by
+// planning each query, asking the engine for a ranked window, pinning
+// exact titles, and building sections, snippets and passages from the
+// stored documents. Every engine gets the same behaviour from it.
+type Core struct {
+	engine  Engine
+	ranking Ranking
+	opts    Options
+	heavy   chan struct{}
+}
+
+var _ Index = (*Core)(nil)
+
+// NewCore returns the search core over engine.
+func NewCore(engine Engine, o Options) *Core {
+	c := &Core{engine: engine, ranking: DefaultRanking(), opts: o}
+	if o.Ranking != nil {
+		c.ranking = *o.Ranking
+	}
+	if c.opts.Deadline <= 0 {
+		c.opts.Deadline = DefaultDeadline
+	}
+	if c.opts.HeavySlots <= 0 {
+		c.opts.HeavySlots = max(runtime.GOMAXPROCS(0)-1, 1)
+	}
+	if c.opts.Workers <= 0 {
+		c.opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	c.heavy = make(chan struct{}, c.opts.HeavySlots)
+	return c
+}
+
+// Engine returns the engine under the core.
+func (c *Core) Engine() Engine { return c.engine }
+
+// Close closes the engine.
+func (c *Core) Close() error { return c.engine.Close() }
+
+// Count returns the number of documents.
+func (c *Core) Count() (uint64, error) {
+	n, err := c.engine.Count(context.Background())
+	return uint64(n), err
+}
+
+// Health reports whether the engine can answer.
+func (c *Core) Health(ctx context.Context) error { return c.engine.Health(ctx) }
+
+// Put analyses documents (in parallel) and writes them; they are
+// searchable when Put returns.
+func (c *Core) Put(ctx context.Context, docs []*Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	seen := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		if seen[d.ID] {
+			return fmt.Errorf("document id %s appears twice in one batch", d.ID)
+		}
+		seen[d.ID] = true
+	}
+	out := make([]*IndexDoc, len(docs))
+	errs := make([]error, len(docs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(c.opts.Workers, len(docs)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(docs) || ctx.Err() != nil {
+					return
+				}
+				out[i], errs[i] = Analyze(docs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return c.engine.Write(ctx, out)
+}
+
+// Delete removes documents by id.
+func (c *Core) Delete(ctx context.Context, ids ...string) error { return c.engine.Delete(ctx, ids...) }
+
+// Unchanged returns the ids of docs that the index holds in this version.
+func (c *Core) Unchanged(ctx context.Context, docs []*Document) (map[string]bool, error) {
+	hashes := make(map[string]string, len(docs))
+	for _, d := range docs {
+		hashes[d.ID] = d.Hash()
+	}
+	return c.engine.Unchanged(ctx, hashes)
+}
+
+// Document returns a stored document, or ErrNotFound.
+func (c *Core) Document(ctx context.Context, id string) (*Document, error) {
+	docs, err := c.engine.Documents(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	d, ok := docs[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return d, nil
+}
+
+// Matches returns where q matches in the body of doc.
+func (c *Core) Matches(ctx context.Context, q *Query, doc *Document) ([]Span, error) {
+	p, err := newPlan(q, c.ranking)
+	if err != nil {
+		return nil, err
+	}
+	return locate(ctx, doc, p.locate), nil
+}
+
+// Search runs q and shapes the result of the contract.
+func (c *Core) Search(ctx context.Context, q *Query, req *Request) (*Result, error) {
+	start := time.Now()
+	p, err := newPlan(q, c.ranking)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Deadline)
+	defer cancel()
+	if p.heavy {
+		select {
+		case c.heavy <- struct{}{}:
+			defer func() { <-c.heavy }()
+		case <-ctx.Done():
+			return nil, fmt.Errorf("search: waiting for a slot: %w", ctx.Err())
+		}
+	}
+	res, err := c.search(ctx, q, p, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return res, nil
+}
+
+func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Result, error) {
+	passages := req.Mode == ModePassages
+	size, from := req.Size, offset(req)
+	if passages {
+		size, from = PassagePool, 0
+	}
+	// Documents whose title is exactly the query come first, whatever
+	// their score (a title typed as a question would otherwise compete
+	// with documents that share many of its words).
+	pinned, err := c.exactTitles(ctx, p, req)
+	if err != nil {
+		return nil, err
+	}
+	if len(pinned) > 0 {
+		size, from = from+size+len(pinned), 0
+	}
+	// A question matches most of the index, weakly: its facets count the
+	// best-ranked matches only (QuestionFacetPool), which costs a fraction.
+	questionFacets := q.Question && req.Sort == SortRelevance
+	collect := size
+	if questionFacets {
+		collect, from = max(from+size, QuestionFacetPool), 0
+	}
+	er := &EngineRequest{Query: p.query, Filter: p.filter, Sort: req.Sort, From: from, Size: collect}
+	if !questionFacets {
+		er.Facets, er.FacetSize = facetFields, FacetEntries
+	}
+	rk, err := c.engine.Search(ctx, er)
+	if err != nil {
+		return nil, err
+	}
+	hits := rk.Hits
+	if questionFacets {
+		if rk.Facets, err = c.facetsOf(ctx, hits); err != nil {
+			return nil, err
+		}
+		if len(pinned) == 0 && !passages {
+			hits = window(hits, offset(req), req.Size)
+		}
+	}
+	if len(pinned) > 0 {
+		hits = pinFirst(hits, pinned, offset(req), req.Size, passages)
+	} else if passages && len(hits) > PassagePool {
+		hits = hits[:PassagePool]
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	docs, err := c.engine.Documents(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Query: q.Raw, Total: rk.Total, Page: req.Page, Size: req.Size, Mode: req.Mode, Hits: []Hit{}, Facets: facetsOf(rk.Facets)}
+	type scored struct {
+		hit Hit
+		sec SectionHit
+		key float64
+	}
+	var pool []scored
+	for _, h := range hits {
+		doc, ok := docs[h.ID]
+		if !ok {
+			continue // deleted since it was ranked
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		spans := locate(ctx, doc, p.locate)
+		hit := Hit{
+			ID: doc.ID, Title: doc.Title, Agency: doc.Agency, DocNumber: doc.DocNumber, Date: doc.Date,
+			DocType: doc.DocType, Category: doc.Category, URL: doc.SourceURL,
+			Score: round3(h.Score), Sections: []SectionHit{},
+		}
+		if passages {
+			rel := 0.0
+			if rk.MaxScore > 0 {
+				rel = h.Score / rk.MaxScore
+			}
+			for _, s := range RankSectionsOf(doc, spans, p.clauses, len(doc.Sections), p.roles) {
+				pool = append(pool, scored{hit: hit, sec: s, key: s.Score + 2*rel})
+			}
+			continue
+		}
+		hit.Sections = RankSectionsOf(doc, spans, p.clauses, MaxSections, p.roles)
+		out.Hits = append(out.Hits, hit)
+	}
+	if passages {
+		sort.SliceStable(pool, func(i, j int) bool { return pool[i].key > pool[j].key })
+		out.Total = len(pool)
+		for i := offset(req); i < len(pool) && i < offset(req)+req.Size; i++ {
+			s := pool[i]
+			s.hit.Score = round3(s.key)
+			s.hit.Sections = []SectionHit{s.sec}
+			out.Hits = append(out.Hits, s.hit)
+		}
+	}
+	return out, nil
+}
+
+// exactTitles returns the documents whose title is exactly the query text
+// (folded, without punctuation) and that pass the query's filters and
+// exclusions, newest first.
+func (c *Core) exactTitles(ctx context.Context, p *plan, req *Request) ([]Ranked, error) {
+	if p.titleKey == "" || req.Sort != SortRelevance {
+		return nil, nil
+	}
+	key := &Keyword{Field: FieldTitleKey, Values: []string{p.titleKey}}
+	// Most queries are no title: find that out cheaply before running the
+	// whole query with it.
+	probe, err := c.engine.Search(ctx, &EngineRequest{Query: &Bool{Must: []Node{key}}, Sort: SortRelevance})
+	if err != nil || probe.Total == 0 {
+		return nil, err
+	}
+	rk, err := c.engine.Search(ctx, &EngineRequest{Query: &Bool{Must: []Node{key}, Not: p.exclude}, Filter: p.filter, Sort: SortDate, Size: 20})
+	if err != nil {
+		return nil, err
+	}
+	return rk.Hits, nil
+}
+
+// facetsOf counts the facets of the given hits (the best matches of a
+// question).
+func (c *Core) facetsOf(ctx context.Context, hits []Ranked) (map[string][]FacetValue, error) {
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	rk, err := c.engine.Search(ctx, &EngineRequest{Filter: []Node{&IDs{IDs: ids}}, Facets: facetFields, FacetSize: FacetEntries, Sort: SortRelevance})
+	if err != nil {
+		return nil, err
+	}
+	return rk.Facets, nil
+}
+
+func facetsOf(m map[string][]FacetValue) Facets {
+	get := func(f string) []FacetValue {
+		if v := m[f]; v != nil {
+			return v
+		}
+		return []FacetValue{}
+	}
+	return Facets{Agency: get(FieldAgency), DocType: get(FieldDocType), Year: get(FieldYear), Role: get(FieldRole), Category: get(FieldCategory)}
+}
+
+func offset(req *Request) int { return (req.Page - 1) * req.Size }
+
+func round3(f float64) float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'f', 3, 64), 64)
+	return v
+}
+
+// window returns hits[from:from+size], bounded.
+func window(hits []Ranked, from, size int) []Ranked {
+	if from >= len(hits) {
+		return nil
+	}
+	return hits[from:min(from+size, len(hits))]
+}
+
+// pinFirst puts the pinned matches ahead of the ranking hits (which hold
+// the first from+size+len(pinned) results) and returns the window
+// [from, from+size); passage mode keeps the whole pool.
+func pinFirst(hits, pinned []Ranked, from, size int, pool bool) []Ranked {
+	isPinned := map[string]bool{}
+	for _, p := range pinned {
+		isPinned[p.ID] = true
+	}
+	all := append([]Ranked{}, pinned...)
+	for _, h := range hits {
+		if !isPinned[h.ID] {
+			all = append(all, h)
+		}
+	}
+	if pool {
+		return all
+	}
+	return window(all, from, size)
+}

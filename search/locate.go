@@ -1,0 +1,54 @@
+package search
+
+import (
+	"context"
+
+	"github.com/gongkai/gongkai/analyzer"
+)
+
+// maxSpans bounds the matches located in one document: enough for
+// sections, snippets and whole-document highlights, whatever the
+// document holds.
+const maxSpans = 20000
+
+// locate finds where the clauses of a plan match in the body of doc, in
+// byte offsets of Document.Body. Only paragraphs whose raw text may hold
+// a clause are analysed, and matching is linear in the paragraph, so the
+// cost is bounded by the size of the document however the query and the
+// document repeat themselves. It stops early when ctx is done.
+func locate(ctx context.Context, doc *Document, locs []locator) []Span {
+	if len(locs) == 0 {
+		return nil
+	}
+	var spans []Span
+	off := 0
+	cand := make([]locator, 0, len(locs))
+	for i, p := range doc.Paragraphs {
+		start := off
+		off += len(p.Text) + 1
+		if i%64 == 63 && ctx.Err() != nil {
+			return spans
+		}
+		cand = cand[:0]
+		for _, l := range locs {
+			if l.m.MayMatch(p.Text) {
+				cand = append(cand, l)
+			}
+		}
+		if len(cand) == 0 {
+			continue
+		}
+		units := analyzer.Units(p.Text)
+		for _, l := range cand {
+			n := l.m.Len()
+			l.m.Find(units, func(first int) bool {
+				spans = append(spans, Span{Start: start + units[first].Start, End: start + units[first+n-1].End, Clause: l.clause})
+				return len(spans) < maxSpans
+			})
+			if len(spans) >= maxSpans {
+				return spans
+			}
+		}
+	}
+	return spans
+}
