@@ -2,526 +2,52 @@ package bleve
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
-	"math/rand"
 	"os"
 	"path/filepath"
-	"slices"
-	"sort"
-	"strings"
 	"testing"
 
 	blevelib "github.com/blevesearch/bleve/v2"
 
-	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/indexer"
 	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/search/searchtest"
 )
-
-const corpus = "../../testdata/corpus/"
-
-var (
-	shared     *Index
-	sharedDocs = map[string]*search.Document{}
-)
-
-// TestMain indexes the test subset once for the tests of this package.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "gongkai-bleve-test")
-	if err != nil {
-		panic(err)
-	}
-	code := func() int {
-		defer os.RemoveAll(dir)
-		idx, err := Open(filepath.Join(dir, "index"))
-		if err != nil {
-			panic(err)
-		}
-		defer idx.Close()
-		sum, err := indexer.Run(context.Background(), idx, []string{corpus + "tests.jsonl"}, indexer.Options{})
-		if err != nil || sum.Failed > 0 || sum.Indexed != 48 {
-			panic(fmt.Sprintf("indexing the test subset: %v %+v", err, sum))
-		}
-		f, err := os.Open(corpus + "tests.jsonl")
-		if err != nil {
-			panic(err)
-		}
-		err = indexer.ReadJSONL(f, func(d *search.Document, _ int, _ int64, err error) error {
-			if d != nil {
-				sharedDocs[d.ID] = d
-			}
-			return err
-		})
-		f.Close()
-		if err != nil {
-			panic(err)
-		}
-		shared = idx
-		return m.Run()
-	}()
-	os.Exit(code)
-}
-
-func run(t *testing.T, q string, mod ...func(*search.Request)) *search.Result {
-	t.Helper()
-	req := search.Request{Query: q}
-	for _, f := range mod {
-		f(&req)
-	}
-	res, err := search.Run(context.Background(), shared, req)
-	if err != nil {
-		t.Fatalf("search %q: %v", q, err)
-	}
-	return res
-}
-
-func ids(res *search.Result) []string {
-	var out []string
-	for _, h := range res.Hits {
-		out = append(out, h.ID)
-	}
-	return out
-}
-
-// The ranking table: a query and the document (and, where given, the
-// section path) a user expects first. Grow it with every ranking fix.
-var rankingTable = []struct {
-	query   string
-	want    []string // acceptable first documents
-	section string   // a heading the best section's path must contain
-}{
-	{"放管服", []string{"seed-000_44bda8417bfe1ce5"}, "2.深化“放管服”改革,强化营商环境法治保障"},
-	{"中华人民共和国居民身份证法", []string{"lrb-f8f91e3033", "lrb-0f27a707be"}, ""},
-	{"国务院关于印发国家职业教育改革实施方案的通知", []string{"govcn-5365341"}, ""},
-	{`"双随机、一公开"`, []string{"govcn-5365945"}, ""},
-	{"国发〔2019〕5号", []string{"govcn-5365945"}, ""},
-	{"国发[2019]5号", []string{"govcn-5365945"}, ""},
-	{"国发(2019)5号", []string{"govcn-5365945"}, ""},
-	{"国发［2019］5号", []string{"govcn-5365945"}, ""},
-	{"国发（2019）5号", []string{"govcn-5365945"}, ""},
-	{"国令第707号", []string{"govcn-5351177"}, ""},
-	{"快递暂行条例", []string{"lrb-cd4e77919f"}, ""},
-	{"养犬", []string{"lrb-4cf290fdd8"}, ""},
-	{"公司不给加班费怎么办", []string{"lrb-1de06803fb", "lrb-bc32347765"}, ""},
-	{"法治政府建設", []string{"seed-000_44bda8417bfe1ce5"}, ""},
-	{"河长制", []string{"lrb-09c258dc32"}, ""},
-	{"控制吸烟", []string{"lrb-1358f985c7"}, ""},
-	{"雄安新区", []string{"govcn-5354222"}, ""},
-	{"节假日安排 2019", []string{"govcn-5346276"}, ""},
-	{"瓦斯爆炸", []string{"govcn-5345294"}, ""},
-	{"个人所得税", []string{"govcn-5351177", "lrb-f8887263df"}, ""},
-	{"上海营商环境条例", []string{"lrb-ecbaccb7f6", "lrb-6b9c8b2c12"}, ""},
-	{"新质生产力", []string{"gwrn-2024", "gwrp2025-15ef4634", "gwrp2025-8cba0df6", "gwrp2026-d9c54797", "gwrp2026-e6348d38", "gwrp2026-4f5a5ba7", "gwrp2025-e6348d38"}, ""},
-	{"棉粮", []string{"govcn-5345639"}, ""},
-	{"营商环境 法律责任", []string{"lrb-ecbaccb7f6", "lrb-6b9c8b2c12"}, "法律责任"},
-	{"数字政府建设考评", []string{"pkl-12-5115678"}, ""},
-	{"居民身份证 有效期", []string{"lrb-f8f91e3033", "lrb-0f27a707be"}, ""},
-}
-
-func TestRankingTable(t *testing.T) {
-	for _, c := range rankingTable {
-		res := run(t, c.query)
-		if len(res.Hits) == 0 {
-			t.Errorf("%q: no results", c.query)
-			continue
-		}
-		first := res.Hits[0]
-		ok := false
-		for _, w := range c.want {
-			ok = ok || first.ID == w
-		}
-		if !ok {
-			t.Errorf("%q: first is %s (%s), want one of %v; ranking %v", c.query, first.ID, first.Title, c.want, ids(res))
-			continue
-		}
-		if c.section != "" {
-			if len(first.Sections) == 0 || !strings.Contains(strings.Join(first.Sections[0].Path, "›"), c.section) {
-				t.Errorf("%q: best section %+v, want a path with %q", c.query, first.Sections, c.section)
-			}
-		}
-	}
-}
-
-// Every run of 2–12 Chinese characters that appears in exactly one
-// document, searched as a quoted phrase, returns that document first.
-func TestUniqueRunsFindable(t *testing.T) {
-	type text struct{ id, folded string }
-	var texts []text
-	var runs []struct{ id, run string }
-	for id, d := range sharedDocs {
-		all := d.Title + "\n" + d.Body()
-		texts = append(texts, text{id, analyzer.FoldString(all)})
-		var cur []rune
-		for _, r := range all + "。" {
-			if analyzer.IsHan(r) {
-				cur = append(cur, r)
-				continue
-			}
-			if len(cur) >= 2 {
-				runs = append(runs, struct{ id, run string }{id, string(cur)})
-			}
-			cur = nil
-		}
-	}
-	sort.Slice(runs, func(i, j int) bool { return runs[i].id+runs[i].run < runs[j].id+runs[j].run })
-	rng := rand.New(rand.NewSource(7))
-	tested := 0
-	for tries := 0; tested < 300 && tries < 5000; tries++ {
-		r := runs[rng.Intn(len(runs))]
-		rs := []rune(r.run)
-		n := 2 + rng.Intn(11)
-		if n > len(rs) {
-			n = len(rs)
-		}
-		start := rng.Intn(len(rs) - n + 1)
-		q := string(rs[start : start+n])
-		fq := analyzer.FoldString(q)
-		holders := 0
-		for _, tx := range texts {
-			if strings.Contains(tx.folded, fq) {
-				holders++
-			}
-		}
-		if holders != 1 {
-			continue
-		}
-		tested++
-		res := run(t, `"`+q+`"`)
-		if len(res.Hits) == 0 || res.Hits[0].ID != r.id {
-			t.Errorf("unique run %q of %s: got %v", q, r.id, ids(res))
-		}
-		if res.Total != 1 {
-			t.Errorf("unique run %q matched %d documents", q, res.Total)
-		}
-	}
-	if tested < 300 {
-		t.Fatalf("only %d unique runs sampled", tested)
-	}
-}
-
-// A quoted phrase matches only documents that contain it.
-func TestPhraseIsExact(t *testing.T) {
-	for q, want := range map[string]int{
-		`"九龙坡区坚持"`: 1, // only the seed
-		`"九龙"`:     1,
-		`"龙坡区坚持"`:  1,
-		`"坡区坚持以"`:  1,
-		`"双随机一公开"`: 0, // the corpus always writes 双随机、一公开
-	} {
-		res := run(t, q)
-		if res.Total != want {
-			t.Errorf("%s: %d documents %v, want %d", q, res.Total, ids(res), want)
-		}
-		for _, h := range res.Hits {
-			d := sharedDocs[h.ID]
-			if !strings.Contains(analyzer.FoldString(d.Title+d.Body()), analyzer.FoldString(strings.Trim(q, `"`))) {
-				t.Errorf("%s matched %s, which does not contain it", q, h.ID)
-			}
-		}
-	}
-}
-
-// Traditional and full-width queries find what their simplified,
-// half-width forms find.
-func TestFoldedQueries(t *testing.T) {
-	for _, p := range [][2]string{
-		{"法治政府建設", "法治政府建设"},
-		{"５．２％", "5.2%"},
-		{"國務院辦公廳", "国务院办公厅"},
-		{"２０２４年", "2024年"},
-	} {
-		a, b := run(t, p[0]), run(t, p[1])
-		if a.Total == 0 || strings.Join(ids(a), ",") != strings.Join(ids(b), ",") {
-			t.Errorf("%q → %v but %q → %v", p[0], ids(a), p[1], ids(b))
-		}
-	}
-}
-
-func TestNumbersFindableAsWritten(t *testing.T) {
-	for q, doc := range map[string]string{
-		"5.2%":      "gwrn-2024",
-		"1244万":     "gwrn-2024",
-		"126万亿元":    "gwrn-2024",
-		"2023年3月5日": "",
-	} {
-		res := run(t, `"`+q+`"`)
-		if doc == "" {
-			continue
-		}
-		found := false
-		for _, id := range ids(res) {
-			found = found || id == doc
-		}
-		if !found {
-			t.Errorf("%q not found in %s: %v", q, doc, ids(res))
-		}
-	}
-	// 5.2 must not match inside 15.2 or 5.25.
-	for _, h := range run(t, `"5.2%"`).Hits {
-		for _, s := range h.Sections {
-			if strings.Contains(s.Snippet, "1<mark>5.2") || strings.Contains(s.Snippet, "<mark>5.2%</mark>5") {
-				t.Errorf("5.2%% matched part of a number: %s", s.Snippet)
-			}
-		}
-	}
-}
-
-func TestFilters(t *testing.T) {
-	res := run(t, "year:2019")
-	for _, h := range res.Hits {
-		if !strings.HasPrefix(h.Date, "2019") {
-			t.Errorf("year:2019 returned %s dated %s", h.ID, h.Date)
-		}
-	}
-	if res.Total == 0 {
-		t.Error("year:2019 found nothing")
-	}
-	for _, h := range run(t, "agency:重庆市").Hits {
-		if !strings.Contains(h.Agency, "重庆市") {
-			t.Errorf("agency:重庆市 returned agency %q", h.Agency)
-		}
-	}
-	for _, h := range run(t, "机关:国务院 文种:通知").Hits {
-		if !strings.Contains(h.Agency, "国务院") || h.DocType != "通知" {
-			t.Errorf("机关:国务院 文种:通知 returned %s / %s", h.Agency, h.DocType)
-		}
-	}
-	if got := ids(run(t, "docnum:国发[2019]5号")); len(got) != 1 || got[0] != "govcn-5365945" {
-		t.Errorf("docnum:国发[2019]5号 = %v", got)
-	}
-	if got := run(t, "文号:国发〔2019〕").Total; got != 2 {
-		t.Errorf("文号:国发〔2019〕 (prefix) matched %d, want 2 (5号 and 4号)", got)
-	}
-	for _, h := range run(t, "title:条例 重庆").Hits {
-		if !strings.Contains(h.Title, "条例") {
-			t.Errorf("title:条例 returned %q", h.Title)
-		}
-	}
-	res = run(t, "from:2019-01-01 to:2019-02-14")
-	for _, h := range res.Hits {
-		if h.Date < "2019-01-01" || h.Date > "2019-02-14" {
-			t.Errorf("date range returned %s", h.Date)
-		}
-	}
-	want := 0
-	for _, d := range sharedDocs {
-		if d.Date >= "2019-01-01" && d.Date <= "2019-02-14" {
-			want++
-		}
-	}
-	if res.Total != want || want == 0 {
-		t.Errorf("from:2019-01-01 to:2019-02-14 matched %d: %v, want %d", res.Total, ids(res), want)
-	}
-}
-
-func TestExclusionAndOR(t *testing.T) {
-	for _, h := range run(t, "营商环境 -上海").Hits {
-		d := sharedDocs[h.ID]
-		if strings.Contains(d.Title+d.Body(), "上海") {
-			t.Errorf("营商环境 -上海 returned %s, which mentions 上海", h.ID)
-		}
-	}
-	got := map[string]bool{}
-	for _, id := range ids(run(t, "养犬 OR 控制吸烟")) {
-		got[id] = true
-	}
-	if !got["lrb-4cf290fdd8"] || !got["lrb-1358f985c7"] {
-		t.Errorf("养犬 OR 控制吸烟 = %v", got)
-	}
-}
-
-func TestFacetsSortPages(t *testing.T) {
-	res := run(t, "人民政府", func(r *search.Request) { r.Size = 5 })
-	if res.Total <= 5 {
-		t.Fatalf("人民政府 matched only %d", res.Total)
-	}
-	sum := 0
-	for _, f := range res.Facets.Year {
-		sum += f.Count
-	}
-	if len(res.Facets.Agency) == 0 || len(res.Facets.DocType) == 0 || sum == 0 || sum > res.Total {
-		t.Errorf("facets %+v", res.Facets)
-	}
-	page2 := run(t, "人民政府", func(r *search.Request) { r.Size = 5; r.Page = 2 })
-	if page2.Total != res.Total || len(page2.Hits) == 0 || page2.Hits[0].ID == res.Hits[0].ID {
-		t.Errorf("page 2 %v vs page 1 %v", ids(page2), ids(res))
-	}
-	byDate := run(t, "人民政府", func(r *search.Request) { r.Sort = search.SortDate; r.Size = 20 })
-	for i := 1; i < len(byDate.Hits); i++ {
-		if a, b := byDate.Hits[i-1].Date, byDate.Hits[i].Date; b != "" && a < b {
-			t.Errorf("sort by date: %s before %s", a, b)
-		}
-	}
-	// A facet value used as a filter finds exactly its count.
-	f := res.Facets.DocType[0]
-	if got := run(t, "人民政府 type:"+f.Value).Total; got != f.Count {
-		t.Errorf("type:%s found %d, facet said %d", f.Value, got, f.Count)
-	}
-}
-
-func TestPassageMode(t *testing.T) {
-	res := run(t, "营商环境", func(r *search.Request) { r.Mode = search.ModePassages })
-	if len(res.Hits) != 10 || res.Total < 10 {
-		t.Fatalf("passages: %d hits of %d", len(res.Hits), res.Total)
-	}
-	for i, h := range res.Hits {
-		if len(h.Sections) != 1 {
-			t.Errorf("passage %d has %d sections", i, len(h.Sections))
-		}
-		if !strings.Contains(h.Sections[0].Snippet, "<mark>营商环境</mark>") {
-			t.Errorf("passage %d snippet lacks the match: %s", i, h.Sections[0].Snippet)
-		}
-		if i > 0 && h.Score > res.Hits[i-1].Score {
-			t.Errorf("passages not ranked: %v after %v", h.Score, res.Hits[i-1].Score)
-		}
-	}
-}
-
-func TestSnippetsEscapeAndMark(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	idx, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-	doc, err := indexer.FromRecord(&indexer.Record{ID: "xss", Title: ptr("关于<b>测试</b>的通知"), Body: ptr("一、总则\n请勿执行<script>alert('放管服')</script>代码。")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := idx.Put(ctx, []*search.Document{doc}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := search.Run(ctx, idx, search.Request{Query: "放管服"})
-	if err != nil || len(res.Hits) != 1 {
-		t.Fatalf("%v %+v", err, res)
-	}
-	snip := res.Hits[0].Sections[0].Snippet
-	if strings.Contains(snip, "<script") || !strings.Contains(snip, "&lt;script&gt;") || !strings.Contains(snip, "<mark>放管服</mark>") {
-		t.Errorf("snippet %q", snip)
-	}
-	if strings.Count(strings.ReplaceAll(strings.ReplaceAll(snip, "<mark>", ""), "</mark>", ""), "<") != 0 {
-		t.Errorf("snippet has markup besides <mark>: %q", snip)
-	}
-}
 
 func ptr(s string) *string { return &s }
 
-// Reindexing: unchanged documents are skipped, a changed one replaces its
-// old version (no stale text), a deleted one is gone.
-func TestIncremental(t *testing.T) {
-	ctx := context.Background()
-	idx, err := Open(t.TempDir())
+func openTemp(t *testing.T) search.Index {
+	t.Helper()
+	idx, err := Open(filepath.Join(t.TempDir(), "index"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer idx.Close()
-	v1, _ := indexer.FromRecord(&indexer.Record{ID: "d1", Title: ptr("关于试点的通知"), Body: ptr("一、目标\n推进旧版独有文字试点。")})
-	other, _ := indexer.FromRecord(&indexer.Record{ID: "d2", Title: ptr("另一份通知"), Body: ptr("推进试点。")})
-	if err := idx.Put(ctx, []*search.Document{v1, other}); err != nil {
-		t.Fatal(err)
-	}
-	same, err := idx.Unchanged(ctx, []*search.Document{v1, other})
-	if err != nil || !same["d1"] || !same["d2"] {
-		t.Fatalf("unchanged = %v, %v", same, err)
-	}
-	v2, _ := indexer.FromRecord(&indexer.Record{ID: "d1", Title: ptr("关于试点的通知"), Body: ptr("一、目标\n推进新版文字试点。\n二、要求\n加强领导。")})
-	if same, _ := idx.Unchanged(ctx, []*search.Document{v2}); same["d1"] {
-		t.Fatal("a changed document reads as unchanged")
-	}
-	if err := idx.Put(ctx, []*search.Document{v2}); err != nil {
-		t.Fatal(err)
-	}
-	count := func(q string) int {
-		res, err := search.Run(ctx, idx, search.Request{Query: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Total
-	}
-	if n, _ := idx.Count(); n != 2 {
-		t.Errorf("count %d after replacing, want 2", n)
-	}
-	if count(`"旧版独有"`) != 0 || count(`"新版文字"`) != 1 || count(`"加强领导"`) != 1 {
-		t.Error("replaced document still matches its old text, or not its new text")
-	}
-	got, err := idx.Document(ctx, "d1")
-	if err != nil || len(got.Sections) != 2 || got.Sections[1].Path[0] != "二、要求" {
-		t.Errorf("stored document: %+v %v", got, err)
-	}
-	eng := idx.Engine().(*Engine)
-	st := eng.stats.Load()
-	if st.Docs != 2 {
-		t.Errorf("BM25 statistics count %d documents", st.Docs)
-	}
-	if err := idx.Delete(ctx, "d1", "missing"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := idx.Document(ctx, "d1"); !errors.Is(err, search.ErrNotFound) {
-		t.Errorf("deleted document: %v", err)
-	}
-	if count("试点") != 1 || eng.stats.Load().Docs != 1 {
-		t.Error("deleted document still found or counted")
-	}
+	t.Cleanup(func() { idx.Close() })
+	return idx
 }
 
-func TestBadQueries(t *testing.T) {
-	for _, q := range []string{"", `"未闭合`, "OR 放管服", "放管服 OR", "-放管服", "year:二〇一九", "from:2022-13-01", "from:2023-01-01 to:2022-01-01", `""`, "！！！", strings.Repeat("很长", 300)} {
-		_, err := search.Run(context.Background(), shared, search.Request{Query: q})
-		var qe *search.QueryError
-		if !errors.As(err, &qe) {
-			t.Errorf("query %.20q: err = %v, want a QueryError", q, err)
-		}
-	}
-	for _, req := range []search.Request{{Query: "x", Page: -1}, {Query: "x", Size: 1000}, {Query: "x", Sort: "random"}, {Query: "x", Mode: "xx"}} {
-		_, err := search.Run(context.Background(), shared, req)
-		var qe *search.QueryError
-		if !errors.As(err, &qe) {
-			t.Errorf("request %+v: err = %v, want a QueryError", req, err)
-		}
-	}
-}
+// TestConformance runs the suite every engine must pass.
+func TestConformance(t *testing.T) { searchtest.Run(t, openTemp) }
 
-func BenchmarkSearch(b *testing.B) {
-	for _, q := range []string{"放管服", "营商环境 法治", `"双随机、一公开"`, "公司不给加班费怎么办", "国发〔2019〕5号", "法"} {
-		b.Run(q, func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				if _, err := search.Run(context.Background(), shared, search.Request{Query: q}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
-// A phrase never matches across a paragraph break, nor between the body
-// and the heading lines the gram field repeats after it.
-func TestPhraseStopsAtParagraphs(t *testing.T) {
-	ctx := context.Background()
-	idx, err := Open(t.TempDir())
+// testDocs reads the test subset.
+func testDocs(tb testing.TB) []*search.Document {
+	f, err := os.Open(filepath.Join(searchtest.Corpus(), "tests.jsonl"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer idx.Close()
-	d, _ := indexer.FromRecord(&indexer.Record{ID: "p", Title: ptr("段落测试"), Body: ptr("一、总则\n甲乙丙2022\n年丁戊己。\n二、附则\n末尾文字123")})
-	if err := idx.Put(ctx, []*search.Document{d}); err != nil {
-		t.Fatal(err)
-	}
-	for q, want := range map[string]int{`"2022年"`: 0, `"丙2022"`: 1, `"123一"`: 0, `"文字123"`: 1, `"附则"`: 1, `"总则甲乙"`: 0} {
-		res, err := search.Run(ctx, idx, search.Request{Query: q})
-		if err != nil {
-			t.Fatal(err)
+	defer f.Close()
+	var docs []*search.Document
+	err = indexer.ReadJSONL(f, func(d *search.Document, _ int, _ int64, err error) error {
+		if d != nil {
+			docs = append(docs, d)
 		}
-		if res.Total != want {
-			t.Errorf("%s matched %d documents, want %d", q, res.Total, want)
-		}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
 	}
-	res, _ := search.Run(ctx, idx, search.Request{Query: "附则"})
-	if len(res.Hits) != 1 || res.Hits[0].Sections[0].Paragraph != 4 || res.Hits[0].Sections[0].Snippet != "二、<mark>附则</mark>" {
-		t.Errorf("heading match: %+v", res.Hits)
-	}
+	return docs
 }
 
 // bm25Query scores by textbook BM25 with the true field lengths.
@@ -569,27 +95,23 @@ func TestBM25Query(t *testing.T) {
 	}
 }
 
-// Documents titled exactly as the query come first on page 1 and never
-// again on later pages.
-func TestExactTitlePinnedAcrossPages(t *testing.T) {
-	seen := map[string]int{}
-	var order []string
-	for page := 1; page <= 6; page++ {
-		res := run(t, "中华人民共和国居民身份证法", func(r *search.Request) { r.Size = 1; r.Page = page })
-		if len(res.Hits) != 1 {
-			t.Fatalf("page %d: %d hits", page, len(res.Hits))
-		}
-		id := res.Hits[0].ID
-		seen[id]++
-		order = append(order, id)
+func BenchmarkSearch(b *testing.B) {
+	idx, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
 	}
-	if !strings.HasPrefix(order[0], "lrb-") || sharedDocs[order[0]].Title != "中华人民共和国居民身份证法" || sharedDocs[order[1]].Title != "中华人民共和国居民身份证法" {
-		t.Errorf("pages 1–2 are not the two documents of that title: %v", order)
+	defer idx.Close()
+	if err := idx.Put(context.Background(), testDocs(b)); err != nil {
+		b.Fatal(err)
 	}
-	for id, n := range seen {
-		if n > 1 {
-			t.Errorf("%s shown on %d pages: %v", id, n, order)
-		}
+	for _, q := range []string{"放管服", "营商环境 法治", `"双随机、一公开"`, "公司不给加班费怎么办", "国发〔2019〕5号", "法"} {
+		b.Run(q, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := search.Run(context.Background(), idx, search.Request{Query: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
@@ -597,10 +119,7 @@ func TestExactTitlePinnedAcrossPages(t *testing.T) {
 // fresh index per iteration: analysis, bleve segment building and the
 // BM25 statistics.
 func BenchmarkPut(b *testing.B) {
-	var docs []*search.Document
-	for _, d := range sharedDocs {
-		docs = append(docs, d)
-	}
+	docs := testDocs(b)
 	size := 0
 	for _, d := range docs {
 		size += len(d.Body())
@@ -615,41 +134,5 @@ func BenchmarkPut(b *testing.B) {
 			b.Fatal(err)
 		}
 		idx.Close()
-	}
-}
-
-// role: keeps matches inside sections of that role, and the sections
-// shown carry their role.
-func TestRoleFilter(t *testing.T) {
-	res := run(t, "新质生产力 类型:打算")
-	if res.Total == 0 {
-		t.Fatal("no plan section mentions 新质生产力")
-	}
-	for _, h := range res.Hits {
-		if len(h.Sections) == 0 {
-			t.Errorf("%s has no section", h.ID)
-		}
-		for _, s := range h.Sections {
-			if s.Role != search.RolePlan || !strings.Contains(s.Snippet, "<mark>新质生产力</mark>") {
-				t.Errorf("%s: section %q role %q snippet %s", h.ID, s.Path, s.Role, s.Snippet)
-			}
-		}
-	}
-	// 放管服 appears in the seed's review only: no plan match there.
-	for _, h := range run(t, "放管服 role:plan").Hits {
-		if h.ID == "seed-000_44bda8417bfe1ce5" {
-			t.Error("the seed matched role:plan for a word of its review")
-		}
-	}
-	if ids := ids(run(t, "放管服 role:review")); len(ids) == 0 || !slices.Contains(ids, "seed-000_44bda8417bfe1ce5") {
-		t.Errorf("role:review 放管服 = %v", ids)
-	}
-	facets := run(t, "政府工作报告").Facets.Role
-	got := map[string]int{}
-	for _, f := range facets {
-		got[f.Value] = f.Count
-	}
-	if got[search.RolePlan] == 0 || got[search.RoleReview] == 0 {
-		t.Errorf("role facet %v", facets)
 	}
 }
