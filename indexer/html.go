@@ -27,8 +27,11 @@ var gbFamily = map[string]bool{"gb2312": true, "gbk": true, "gb18030": true, "x-
 // was read in. The charset comes from a byte-order mark, else the page's
 // <meta> declaration, else the content itself: valid UTF-8 is UTF-8,
 // anything else is read as GB 18030 (a superset of GBK and GB 2312).
-// A declaration that the content contradicts (UTF-8 declared, invalid
-// bytes found) loses to the content.
+// A declaration that the content contradicts loses to the content: UTF-8
+// declared but invalid bytes found, or another charset declared for a
+// page that is valid UTF-8 with non-ASCII text (a GB 2312 or GBK text is
+// practically never valid UTF-8, so such a page was re-encoded and kept its
+// old <meta>).
 func DecodeHTML(raw []byte) (string, string, error) {
 	switch {
 	case bytes.HasPrefix(raw, []byte{0xEF, 0xBB, 0xBF}):
@@ -49,6 +52,9 @@ func DecodeHTML(raw []byte) (string, string, error) {
 		name = strings.ToLower(string(m[1]))
 	}
 	valid := utf8.Valid(raw)
+	if valid && name != "" && name != "utf-8" && name != "utf8" && hasMultiByte(raw) {
+		return string(raw), "utf-8", nil
+	}
 	switch {
 	case name == "" || name == "utf-8" || name == "utf8":
 		if valid {
@@ -73,6 +79,16 @@ func DecodeHTML(raw []byte) (string, string, error) {
 		return "", name, fmt.Errorf("decode %s: %w", name, err)
 	}
 	return string(out), name, nil
+}
+
+// hasMultiByte reports whether b holds a byte outside ASCII.
+func hasMultiByte(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // contentSelectors find the body of a page, most specific first.
@@ -262,5 +278,5 @@ func ParseHTML(id string, raw []byte) (*search.Document, error) {
 		return nil, errors.New("no title or no text found in the page")
 	}
 	fillDerived(&doc.Agency, &doc.DocType, doc.Title)
-	return doc, nil
+	return finish(doc)
 }

@@ -180,11 +180,20 @@ func ParseFile(path string) (*search.Document, error) {
 }
 
 func parseFile(src files, path string) (*search.Document, error) {
+	if st, err := src.Stat(path); err == nil && st.Size() > MaxPageBytes {
+		return nil, errTooLarge("the file", int(st.Size()), MaxPageBytes)
+	}
 	raw, err := src.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
+	if len(raw) > MaxPageBytes {
+		return nil, errTooLarge("the file", len(raw), MaxPageBytes)
+	}
 	id := FileID(path)
+	if err := CheckID(id); err != nil {
+		return nil, err
+	}
 	var doc *search.Document
 	switch kindOf(path) {
 	case "txt":
@@ -205,12 +214,20 @@ func parseFile(src files, path string) (*search.Document, error) {
 
 // ReadJSONL reads JSONL records from r, calling fn for each document or
 // for each line that could not be read (with its line number).
+//
+// A line longer than the record limit (a few times MaxDocumentBytes) is
+// reported as an error without being held in memory.
 func ReadJSONL(r io.Reader, fn func(doc *search.Document, line int, n int64, err error) error) error {
 	br := bufio.NewReaderSize(r, 1<<20)
 	line := 0
 	for {
-		b, err := br.ReadBytes('\n')
-		if len(b) > 0 {
+		b, skipped, err := readLine(br, maxRecordBytes)
+		if skipped > 0 {
+			line++
+			if ferr := fn(nil, line, skipped, errTooLarge("the record", int(skipped), maxRecordBytes)); ferr != nil {
+				return ferr
+			}
+		} else if len(b) > 0 {
 			line++
 			n := int64(len(b))
 			if t := strings.TrimSpace(string(b)); t != "" {
@@ -228,6 +245,24 @@ func ReadJSONL(r io.Reader, fn func(doc *search.Document, line int, n int64, err
 		if err != nil {
 			return err
 		}
+	}
+}
+
+// readLine reads a line of at most limit bytes. A longer line is read to
+// its end and thrown away; its length comes back as skipped.
+func readLine(br *bufio.Reader, limit int) (line []byte, skipped int64, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if skipped == 0 && len(line)+len(chunk) <= limit {
+			line = append(line, chunk...)
+		} else {
+			skipped += int64(len(line) + len(chunk))
+			line = nil
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return line, skipped, err
 	}
 }
 

@@ -3,10 +3,12 @@ package indexer
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
@@ -306,5 +308,74 @@ func BenchmarkParseRecord(b *testing.B) {
 		if _, err := ParseRecord(line); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Hostile and broken inputs are refused with a reason or tidied: ids
+// that no URL can name, control characters, bodies over the limit, a
+// valid UTF-8 page that declares gb2312, undated documents with a year in
+// their title or opening note.
+func TestInputsThatUsedToSlipThrough(t *testing.T) {
+	str := func(s string) *string { return &s }
+	for _, id := range []string{".", "..", "a/b", "a%2Fb", "a b", "a\x00b", "a\x1bb"} {
+		if _, err := FromRecord(&Record{ID: id, Title: str("标题"), Body: str("正文")}); err == nil {
+			t.Errorf("id %q accepted", id)
+		}
+	}
+	d, err := FromRecord(&Record{ID: "ctl", Title: str("关于\x07测试\x00的通知"), Agency: str("某\x1b[31m局"), Body: str("一、总则\n正文\x00含\x1b控制\u0085字符。")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := d.Title + d.Agency + d.Body()
+	for _, r := range all {
+		if r != '\n' && unicode.IsControl(r) {
+			t.Errorf("control character %U kept in %q", r, all)
+		}
+	}
+	if d.Title != "关于测试的通知" {
+		t.Errorf("title %q", d.Title)
+	}
+	huge := strings.Repeat("推进营商环境优化。", MaxDocumentBytes/27+1)
+	if _, err := FromRecord(&Record{ID: "huge", Title: str("大"), Body: str(huge)}); err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Errorf("a body over %d bytes: err %v", MaxDocumentBytes, err)
+	}
+	ok := strings.Repeat("推进营商环境优化。", (5<<20)/27)
+	if _, err := FromRecord(&Record{ID: "five", Title: str("五兆"), Body: str(ok)}); err != nil {
+		t.Errorf("a 5 MB body: %v", err)
+	}
+	page := []byte(`<html><head><meta charset="gb2312"><title>关于优化营商环境的通知</title></head><body><div id="UCAP-CONTENT"><p>一、总则</p><p>深化“放管服”改革。</p></div></body></html>`)
+	text, cs, err := DecodeHTML(page)
+	if err != nil || cs != "utf-8" || !strings.Contains(text, "放管服") {
+		t.Errorf("valid UTF-8 page declaring gb2312 decoded as %s: %.60q %v", cs, text, err)
+	}
+	for title, want := range map[string]int{"2025年中华人民共和国国务院政府工作报告": 2025} {
+		d, _ := FromRecord(&Record{ID: "y", Title: str(title), Body: str("各位代表：")})
+		if d.Year != want || d.YearFrom != search.YearFromTitle {
+			t.Errorf("%s: year %d from %q", title, d.Year, d.YearFrom)
+		}
+	}
+	d, _ = FromRecord(&Record{ID: "law", Title: str("上海市红十字会条例"), Body: str("（1995年9月7日上海市第十届人民代表大会常务委员会第二十一次会议通过　根据2010年9月17日上海市第十三届人民代表大会常务委员会第二十一次会议《关于修改本市部分地方性法规的决定》修正）\n第一条　为了……")})
+	if d.Year != 2010 || d.YearFrom != search.YearFromBody {
+		t.Errorf("law: year %d from %q, want 2010 from the body", d.Year, d.YearFrom)
+	}
+}
+
+func TestOversizedJSONLLineIsReportedNotHeld(t *testing.T) {
+	var in bytes.Buffer
+	in.WriteString(`{"id":"a","title":"甲","body":"正文"}` + "\n")
+	in.WriteString(`{"id":"b","title":"乙","body":"` + strings.Repeat("字", maxRecordBytes/3+10) + `"}` + "\n")
+	in.WriteString(`{"id":"c","title":"丙","body":"正文"}` + "\n")
+	var got []string
+	err := ReadJSONL(&in, func(d *search.Document, line int, _ int64, err error) error {
+		switch {
+		case err != nil:
+			got = append(got, fmt.Sprintf("%d:error", line))
+		case d != nil:
+			got = append(got, fmt.Sprintf("%d:%s", line, d.ID))
+		}
+		return nil
+	})
+	if err != nil || strings.Join(got, " ") != "1:a 2:error 3:c" {
+		t.Errorf("got %v, %v", got, err)
 	}
 }

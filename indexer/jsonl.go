@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/search"
 )
@@ -79,6 +81,9 @@ func FromRecord(r *Record) (*search.Document, error) {
 		return nil, err
 	}
 	body := str(r.Body)
+	if len(body) > MaxDocumentBytes {
+		return nil, errTooLarge("the body of record "+id, len(body), MaxDocumentBytes)
+	}
 	doc := &search.Document{
 		ID:          id,
 		Title:       str(r.Title),
@@ -116,20 +121,28 @@ func FromRecord(r *Record) (*search.Document, error) {
 		doc.Title = string(rs[:min(len(rs), maxTitleRunes)])
 	}
 	fillDerived(&doc.Agency, &doc.DocType, doc.Title)
-	return doc, nil
+	return finish(doc)
 }
 
 // brokenLinesSource is the corpus source whose texts (from Wikisource)
 // have line breaks around linked words inside sentences.
 const brokenLinesSource = "wikisource_gwr_national"
 
-// CheckID rejects ids that cannot be used in a URL path segment.
+// CheckID rejects ids that cannot be used in a URL path segment: a
+// document must be reachable at /doc/{id} and deletable at
+// /api/documents/{id}.
 func CheckID(id string) error {
 	if len(id) > 200 {
 		return fmt.Errorf("id %q is longer than 200 bytes", id[:50]+"…")
 	}
-	if strings.ContainsAny(id, "/?#\\ \t\n\r") {
-		return fmt.Errorf("id %q contains a character not allowed in ids (/ ? # \\ or space)", id)
+	if id == "." || id == ".." {
+		return fmt.Errorf("id %q is not allowed: a URL path cannot name it", id)
+	}
+	if strings.ContainsAny(id, "/?#%\\") || strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return fmt.Errorf("id %q contains a character not allowed in ids (/ ? # %% \\, spaces or control characters)", id)
+	}
+	if !utf8.ValidString(id) {
+		return errors.New("id is not valid UTF-8")
 	}
 	return nil
 }

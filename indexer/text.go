@@ -95,5 +95,5 @@ func ParseText(id, text string) (*search.Document, error) {
 		return nil, errors.New("no title or no text found")
 	}
 	fillDerived(&doc.Agency, &doc.DocType, doc.Title)
-	return doc, nil
+	return finish(doc)
 }

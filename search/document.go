@@ -19,7 +19,10 @@ type Document struct {
 	DateWritten string `json:"date_written,omitempty"` // 成文日期, YYYY-MM-DD
 	// Year is the year the document is about when it has no date (older
 	// work reports); otherwise the year of Date.
-	Year        int    `json:"year,omitempty"`
+	Year int `json:"year,omitempty"`
+	// YearFrom says where Year came from when the source gave none:
+	// YearFromTitle or YearFromBody.
+	YearFrom    string `json:"year_from,omitempty"`
 	DocType     string `json:"doc_type,omitempty"` // 文种: 通知, 意见, 报告 …
 	Category    string `json:"category,omitempty"`
 	Subcategory string `json:"subcategory,omitempty"`
@@ -61,6 +64,12 @@ type Section struct {
 	// Year is the year a review, problem or plan section is about.
 	Year int `json:"year,omitempty"`
 }
+
+// Where the year of an undated document was read.
+const (
+	YearFromTitle = "title" // the title starts with it (2025年…)
+	YearFromBody  = "body"  // the note that opens the body dates it
+)
 
 // Section roles.
 const (
