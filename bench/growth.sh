@@ -4,7 +4,7 @@
 # ¼, ½ and all of a corpus, and (optionally) all of it plus more documents.
 #
 #   bench/growth.sh CORPUS_DIR [EXTRA_JSONL]
-#   bench/growth.sh ../shared/corpus/jsonl /tmp/stard.jsonl   # STARD converted by gongkai convert-stard
+#   bench/growth.sh ../shared/corpus/jsonl /tmp/stard.jsonl   # STARD converted by gongkai-lab convert-stard
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${1:?usage: bench/growth.sh CORPUS_DIR [EXTRA_JSONL]}

@@ -18,10 +18,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gongkai/gongkai/search/eval"
 )
 
 func main() {
@@ -121,13 +122,8 @@ func run(target string, qs []string, clients int, warmup, duration time.Duration
 		}(c)
 	}
 	wg.Wait()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
-	}
+	l := eval.Latencies(lat).Sort()
+	pct := func(p float64) float64 { return eval.MS(l.Percentile(p)) }
 	return Result{Clients: clients, Requests: len(lat), Errors: errs, QPS: float64(len(lat)) / duration.Seconds(),
 		P50: pct(0.5), P95: pct(0.95), P99: pct(0.99), Max: pct(1), FirstError: firstErr}
 }

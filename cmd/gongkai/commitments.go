@@ -7,18 +7,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/gongkai/gongkai/cmd/internal/indexflag"
 	"github.com/gongkai/gongkai/search/commitments"
 )
 
 func cmdCommitments(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("commitments", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("index", defaultIndex(), "index folder")
+	ix := indexflag.Add(fs)
 	agency := fs.String("agency", "", "government: 国务院, 上海市, 上海市人民政府 …")
 	year := fs.Int("year", 0, "the year the commitments were made for")
 	asJSON := fs.Bool("json", false, "print the report JSON")
@@ -38,26 +41,39 @@ func cmdCommitments(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	if len(rest) > 0 {
 		fs.Usage()
-		return &exitError{2, fmt.Errorf("unexpected arguments: %s", strings.Join(rest, " "))}
+		return &exitError{Code: 2, Err: fmt.Errorf("unexpected arguments: %s", strings.Join(rest, " "))}
 	}
 	if strings.TrimSpace(*agency) == "" || *year <= 0 {
 		fs.Usage()
-		return &exitError{2, errors.New("需要 --agency 和 --year")}
+		return &exitError{Code: 2, Err: errors.New("需要 --agency 和 --year")}
 	}
 	if *status != "" && !commitments.KnownStatus(*status) {
-		return &exitError{2, fmt.Errorf("未知状态 %q（可用: 有回应、待核对、未见回应、尚无回顾）", *status)}
+		return &exitError{Code: 2, Err: fmt.Errorf("未知状态 %q（可用: 有回应、待核对、未见回应、尚无回顾）", *status)}
 	}
-	idx, err := openExisting(*dir)
+	var r *commitments.Report
+	idx, err := ix.Open(ctx, indexflag.Options{Command: "gongkai commitments"})
+	if le := indexflag.Held(err); le != nil && le.Owner != nil && le.Owner.Addr != "" {
+		// The index is held by a running server: ask it instead.
+		fmt.Fprintf(stderr, "（索引正由服务 %s 使用，已通过该服务查询）\n", le.Owner.Addr)
+		q := url.Values{"agency": {*agency}, "year": {strconv.Itoa(*year)}, "n": {strconv.Itoa(*k)}}
+		if *status != "" {
+			q.Set("status", *status)
+		}
+		r = &commitments.Report{}
+		err = indexflag.Get(ctx, le.Owner.Addr, "/api/commitments", q, r)
+	} else if le != nil {
+		return &exitError{Code: 1, Err: errors.New(indexflag.HeldMessage(le))}
+	} else if err == nil {
+		defer idx.Close()
+		tr := &commitments.Tracker{Index: idx, FollowUps: *k}
+		r, err = tr.Report(ctx, *agency, *year)
+		if err == nil {
+			r.Keep(*status)
+		}
+	}
 	if err != nil {
 		return err
 	}
-	defer idx.Close()
-	tr := &commitments.Tracker{Index: idx, FollowUps: *k}
-	r, err := tr.Report(ctx, *agency, *year)
-	if err != nil {
-		return err
-	}
-	r.Keep(*status)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)

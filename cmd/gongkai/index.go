@@ -14,7 +14,7 @@ import (
 
 	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/indexer"
-	"github.com/gongkai/gongkai/search/bleve"
+	"github.com/gongkai/gongkai/cmd/internal/indexflag"
 )
 
 // addLexicon loads extra word lists named by $GONGKAI_LEXICON (paths
@@ -34,7 +34,7 @@ func addLexicon(paths ...string) error {
 func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log zerolog.Logger) error {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("index", defaultIndex(), "index folder")
+	ix := indexflag.Add(fs)
 	batch := fs.Int("batch", 100, "documents per index write")
 	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "extra word list for the segmenter (one word per line)")
 	rebuild := fs.Bool("rebuild", false, "delete the index and build it again (needed after a lexicon change)")
@@ -48,19 +48,14 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	}
 	if len(paths) == 0 {
 		fs.Usage()
-		return &exitError{2, errors.New("no input: name files or folders to index")}
+		return &exitError{Code: 2, Err: errors.New("no input: name files or folders to index")}
 	}
 	if err := addLexicon(*lexicon); err != nil {
 		return err
 	}
-	if *rebuild {
-		if err := bleve.Remove(*dir); err != nil {
-			return fmt.Errorf("remove old index: %w", err)
-		}
-	}
-	idx, err := bleve.Open(*dir)
-	if errors.Is(err, bleve.ErrStale) {
-		return fmt.Errorf("%w (run: gongkai index --rebuild --index %s PATH...)", err, *dir)
+	idx, err := ix.Open(ctx, indexflag.Options{Create: true, Rebuild: *rebuild, Command: "gongkai index"})
+	if le := indexflag.Held(err); le != nil {
+		return &exitError{Code: 1, Err: errors.New(indexflag.HeldMessage(le))}
 	}
 	if err != nil {
 		return err
@@ -105,7 +100,7 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 		return err
 	}
 	if sum.Failed > 0 {
-		return &exitError{1, fmt.Errorf("%d inputs could not be read (see warnings above); everything else was indexed", sum.Failed)}
+		return &exitError{Code: 1, Err: fmt.Errorf("%d inputs could not be read (see warnings above); everything else was indexed", sum.Failed)}
 	}
 	return nil
 }

@@ -20,11 +20,12 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
-	"strings"
 	"syscall"
 
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
+
+	"github.com/gongkai/gongkai/cmd/internal/cli"
 )
 
 const usage = `gongkai — 政府信息公开全文检索
@@ -38,24 +39,17 @@ const usage = `gongkai — 政府信息公开全文检索
   gongkai commitments --agency 机关 --year 年份 [--json] [--status 状态]
                                             某年度的工作部署及其后报告中的回应
 
-测量:
-  gongkai findability [--index DIR] [--samples N] CORPUS...   原文片段可检索率
-  gongkai latency [--index DIR] [--rounds N] QUERYFILE         查询耗时
-  gongkai eval --index DIR --queries F --qrels F [--split dev] 排序质量（R@k、MRR、nDCG）
-  gongkai convert-stard [--text-only] STARD_CORPUS OUT         转换 STARD 法条语料
-  gongkai learn-expansions --queries F --qrels F --corpus F    学习查询扩展（仅用训练集）
+测量工具（可检索率、耗时、排序质量）在单独的命令 gongkai-lab 中。
 
 索引目录默认为 $GONGKAI_INDEX，否则为 ./data/index。
 每个子命令的参数: gongkai <子命令> -h
 `
 
 // exitError carries an exit status.
-type exitError struct {
-	code int
-	err  error
-}
+type exitError = cli.ExitError
 
-func (e *exitError) Error() string { return e.err.Error() }
+// parseArgs parses flags that may follow the positional arguments.
+var parseArgs = cli.ParseArgs
 
 func main() {
 	log := zerolog.New(zerolog.ConsoleWriter{Out: os.Stderr, NoColor: !isatty.IsTerminal(os.Stderr.Fd()), TimeFormat: "15:04:05"}).
@@ -77,7 +71,7 @@ func main() {
 	code := 1
 	var ee *exitError
 	if errors.As(err, &ee) {
-		code = ee.code
+		code = ee.Code
 	}
 	pprof.StopCPUProfile()
 	if !errors.Is(err, flag.ErrHelp) && err.Error() != "" {
@@ -89,7 +83,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, log zerolog.Logger) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return &exitError{2, errors.New("")}
+		return &exitError{Code: 2, Err: errors.New("")}
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
@@ -103,22 +97,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log zerol
 		return cmdCommitments(ctx, rest, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, rest, stderr)
-	case "findability":
-		return cmdFindability(ctx, rest, stdout, stderr)
-	case "latency":
-		return cmdLatency(ctx, rest, stdout, stderr)
-	case "eval":
-		return cmdEval(ctx, rest, stdout, stderr)
-	case "convert-stard":
-		return cmdConvertSTARD(rest, stdout, stderr)
-	case "learn-expansions":
-		return cmdLearnExpansions(rest, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
-	return &exitError{2, fmt.Errorf("unknown command %q", cmd)}
+	return &exitError{Code: 2, Err: fmt.Errorf("unknown command %q", cmd)}
 }
 
 // defaultIndex is $GONGKAI_INDEX, else ./data/index.
@@ -129,41 +113,3 @@ func defaultIndex() string {
 	return "data/index"
 }
 
-// parseArgs parses flags that may come before or after the positional
-// arguments. An argument that looks like a flag but names none of fs's
-// (a query exclusion such as -疫情) is positional; "--" ends the flags.
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos, flags []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			pos = append(pos, args[i+1:]...)
-			break
-		}
-		name := strings.TrimLeft(a, "-")
-		if !strings.HasPrefix(a, "-") || name == "" || len(a)-len(name) > 2 {
-			pos = append(pos, a)
-			continue
-		}
-		name, _, hasValue := strings.Cut(name, "=")
-		f := fs.Lookup(name)
-		if f == nil && name != "h" && name != "help" {
-			pos = append(pos, a)
-			continue
-		}
-		flags = append(flags, a)
-		if f != nil && !hasValue && !isBool(f) && i+1 < len(args) {
-			i++
-			flags = append(flags, args[i])
-		}
-	}
-	if err := fs.Parse(flags); err != nil {
-		return nil, &exitError{2, err}
-	}
-	return pos, nil
-}
-
-func isBool(f *flag.Flag) bool {
-	b, ok := f.Value.(interface{ IsBoolFlag() bool })
-	return ok && b.IsBoolFlag()
-}

@@ -12,8 +12,14 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
+
+	"net/http/httptest"
 
 	"github.com/rs/zerolog"
+
+	"github.com/gongkai/gongkai/search/bleve"
+	"github.com/gongkai/gongkai/web"
 )
 
 func runCLI(t *testing.T, args ...string) (string, string, error) {
@@ -95,7 +101,7 @@ func TestCommands(t *testing.T) {
 	}
 
 	_, _, err = runCLI(t, "search", "--index", dir, `"未闭合`)
-	if ee, ok := err.(*exitError); !ok || ee.code != 2 || !strings.Contains(err.Error(), "引号") {
+	if ee, ok := err.(*exitError); !ok || ee.Code != 2 || !strings.Contains(err.Error(), "引号") {
 		t.Errorf("bad query: %v", err)
 	}
 	_, _, err = runCLI(t, "search", "--index", filepath.Join(t.TempDir(), "none"), "x")
@@ -134,3 +140,47 @@ func TestIndexReportsBadFiles(t *testing.T) {
 }
 
 func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o644) }
+
+// A second process meets an index that a server holds: search and
+// commitments go through the server, index and serve say who holds it
+// and stop within seconds.
+func TestHeldIndex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, _, err := runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	held, err := bleve.OpenWith(context.Background(), dir, bleve.Options{Owner: bleve.Owner{Command: "gongkai serve"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	srv := web.New(web.Options{Log: zerolog.Nop()})
+	srv.SetIndex(held)
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	held.Engine().(*bleve.Engine).SetOwnerAddr(hs.URL)
+
+	start := time.Now()
+	out, errOut, err := runCLI(t, "search", "--index", dir, "--json", "放管服")
+	if err != nil || !strings.Contains(out, "seed-000_44bda8417bfe1ce5") || !strings.Contains(errOut, hs.URL) {
+		t.Errorf("search of a held index: %v\n%s\n%s", err, out, errOut)
+	}
+	out, _, err = runCLI(t, "commitments", "--index", dir, "--agency", "重庆", "--year", "2025", "--json")
+	if err != nil || !strings.Contains(out, "gwrp2025-e6348d38") {
+		t.Errorf("commitments of a held index: %v\n%.300s", err, out)
+	}
+	_, _, err = runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl")
+	if err == nil || !strings.Contains(err.Error(), "正被另一个进程使用") || !strings.Contains(err.Error(), hs.URL) {
+		t.Errorf("index into a held index: %v", err)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("the three commands took %v", d)
+	}
+	// Ctrl-C while waiting for the lock ends the wait at once.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var o, e bytes.Buffer
+	if err := run(ctx, []string{"index", "--index", dir, "../../testdata/corpus/tests.jsonl"}, &o, &e, zerolog.Nop()); err == nil {
+		t.Error("a cancelled index run succeeded")
+	}
+}

@@ -14,13 +14,14 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/gongkai/gongkai/analyzer"
+	"github.com/gongkai/gongkai/cmd/internal/indexflag"
 	"github.com/gongkai/gongkai/search"
 )
 
 func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("index", defaultIndex(), "index folder")
+	ix := indexflag.Add(fs)
 	asJSON := fs.Bool("json", false, "print the result JSON")
 	n := fs.Int("n", search.DefaultSize, "results per page")
 	page := fs.Int("page", 1, "page number")
@@ -39,22 +40,29 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if len(words) == 0 {
 		fs.Usage()
-		return &exitError{2, errors.New("no query")}
+		return &exitError{Code: 2, Err: errors.New("no query")}
 	}
 	if err := addLexicon(*lexicon); err != nil {
 		return err
 	}
-	idx, err := openExisting(*dir)
-	if err != nil {
+	req := search.Request{Query: strings.Join(words, " "), Page: *page, Size: *n, Sort: *sortBy, Mode: *mode}
+	var res *search.Result
+	idx, err := ix.Open(ctx, indexflag.Options{Command: "gongkai search"})
+	if le := indexflag.Held(err); le != nil && le.Owner != nil && le.Owner.Addr != "" {
+		// The index is held by a running server: ask it instead.
+		fmt.Fprintf(stderr, "（索引正由服务 %s 使用，已通过该服务检索）\n", le.Owner.Addr)
+		res, err = indexflag.RemoteSearch(ctx, le.Owner.Addr, req)
+	} else if le != nil {
+		return &exitError{Code: 1, Err: errors.New(indexflag.HeldMessage(le))}
+	} else if err != nil {
 		return err
+	} else {
+		defer idx.Close()
+		res, err = search.Run(ctx, idx, req)
 	}
-	defer idx.Close()
-	res, err := search.Run(ctx, idx, search.Request{
-		Query: strings.Join(words, " "), Page: *page, Size: *n, Sort: *sortBy, Mode: *mode,
-	})
 	var qe *search.QueryError
 	if errors.As(err, &qe) {
-		return &exitError{2, fmt.Errorf("查询有误: %s", qe.Msg)}
+		return &exitError{Code: 2, Err: fmt.Errorf("查询有误: %s", qe.Msg)}
 	}
 	if err != nil {
 		return err
@@ -156,7 +164,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(words) == 0 {
 		fs.Usage()
-		return &exitError{2, errors.New("no text to analyze")}
+		return &exitError{Code: 2, Err: errors.New("no text to analyze")}
 	}
 	if err := addLexicon(*lexicon); err != nil {
 		return err

@@ -16,7 +16,8 @@ import (
 
 	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/indexer"
-	"github.com/gongkai/gongkai/search/bleve"
+	"github.com/gongkai/gongkai/cmd/internal/indexflag"
+	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/web"
 )
 
@@ -29,7 +30,7 @@ var sample embed.FS
 func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("index", defaultIndex(), "index folder (created, with the bundled sample, when empty)")
+	ix := indexflag.Add(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	logFormat := fs.String("log-format", "json", "access log format: json or console")
 	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "extra word list for the segmenter")
@@ -48,7 +49,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	case "console":
 		log = zerolog.New(zerolog.ConsoleWriter{Out: stderr, TimeFormat: "15:04:05"}).With().Timestamp().Logger()
 	default:
-		return &exitError{2, fmt.Errorf("--log-format must be json or console, not %q", *logFormat)}
+		return &exitError{Code: 2, Err: fmt.Errorf("--log-format must be json or console, not %q", *logFormat)}
 	}
 	if err := addLexicon(*lexicon); err != nil {
 		return err
@@ -66,7 +67,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 
 	// Start-up work happens while /healthz already answers.
 	type opened struct {
-		idx *bleve.Index
+		idx *search.Core
 		err error
 	}
 	ready := make(chan opened, 1)
@@ -77,16 +78,19 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			return
 		}
 		log.Info().Dur("took", time.Since(t0)).Msg("dictionary loaded")
-		idx, err := bleve.Open(*dir)
-		if errors.Is(err, bleve.ErrStale) {
-			err = fmt.Errorf("%w (run: gongkai index --rebuild --index %s PATH...)", err, *dir)
+		idx, err := ix.Open(ctx, indexflag.Options{Create: true, Command: "gongkai serve"})
+		if le := indexflag.Held(err); le != nil {
+			err = errors.New(indexflag.HeldMessage(le))
 		}
 		if err != nil {
 			ready <- opened{err: err}
 			return
 		}
+		if o, ok := idx.Engine().(interface{ SetOwnerAddr(string) }); ok {
+			o.SetOwnerAddr(clientURL(ln.Addr()))
+		}
 		if n, _ := idx.Count(); n == 0 && !*noSample {
-			log.Info().Str("index", *dir).Msg("empty index: indexing the bundled sample corpus")
+			log.Info().Str("index", ix.Describe()).Msg("empty index: indexing the bundled sample corpus")
 			sum, err := indexer.Run(ctx, idx, []string{"sample"}, indexer.Options{FS: sample})
 			if err != nil {
 				idx.Close()
@@ -98,7 +102,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		ready <- opened{idx: idx}
 	}()
 
-	var idx *bleve.Index
+	var idx *search.Core
 	for {
 		select {
 		case o := <-ready:
@@ -136,6 +140,19 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log.Info().Msg("stopped")
 	return nil
+}
+
+// clientURL is the URL a local client reaches a listener at: a wildcard
+// address becomes the loopback.
+func clientURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 func shutdown(hs *http.Server, log zerolog.Logger) {

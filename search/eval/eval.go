@@ -11,7 +11,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -187,9 +186,8 @@ func Run(ctx context.Context, idx search.Index, queries []Query, qrels Qrels, o 
 	}
 	n := float64(len(todo))
 	m.R10, m.R20, m.R100, m.Hit10, m.MRR10, m.NDCG10 = m.R10/n, m.R20/n, m.R100/n, m.Hit10/n, m.MRR10/n, m.NDCG10/n
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-	m.P50, m.P95, m.P99 = pct(0.5), pct(0.95), pct(0.99)
+	l := Latencies(lat).Sort()
+	m.P50, m.P95, m.P99 = MS(l.Percentile(0.5)), MS(l.Percentile(0.95)), MS(l.Percentile(0.99))
 	return m, nil
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/search/eval"
 )
 
 // Miss is a sampled run whose document did not come first.
@@ -50,20 +51,14 @@ func (r *Report) Rate() float64 {
 
 // Percentile returns the latency at quantile p (0–1).
 func (r *Report) Percentile(p float64) time.Duration {
-	if len(r.Latency) == 0 {
-		return 0
-	}
-	i := int(p * float64(len(r.Latency)-1))
-	return r.Latency[i]
+	return eval.Latencies(r.Latency).Percentile(p)
 }
 
 func (r *Report) String() string {
 	return fmt.Sprintf("findability %d/%d = %.2f%% (only result: %d), latency p50 %.1f ms p95 %.1f ms p99 %.1f ms",
 		r.Found, r.Samples, 100*r.Rate(), r.Exact,
-		ms(r.Percentile(0.5)), ms(r.Percentile(0.95)), ms(r.Percentile(0.99)))
+		eval.MS(r.Percentile(0.5)), eval.MS(r.Percentile(0.95)), eval.MS(r.Percentile(0.99)))
 }
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // Check samples n runs that are unique to one of docs and searches idx for
 // each. seed makes the sample repeatable.

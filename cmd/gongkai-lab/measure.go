@@ -12,40 +12,34 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gongkai/gongkai/cmd/internal/cli"
+	"github.com/gongkai/gongkai/cmd/internal/indexflag"
 	"github.com/gongkai/gongkai/indexer"
 	"github.com/gongkai/gongkai/search"
-	"github.com/gongkai/gongkai/search/bleve"
+	"github.com/gongkai/gongkai/search/eval"
 	"github.com/gongkai/gongkai/search/findability"
 )
-
-// openExisting opens an index that must already exist.
-func openExisting(dir string) (*bleve.Index, error) {
-	if _, err := os.Stat(dir + "/index_meta.json"); err != nil {
-		return nil, fmt.Errorf("no index at %s: run `gongkai index --index %s PATH...` first", dir, dir)
-	}
-	return bleve.Open(dir)
-}
 
 // cmdFindability measures the findability guarantee on a corpus.
 func cmdFindability(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("findability", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("index", defaultIndex(), "index folder (holding the corpus)")
+	ix := indexflag.Add(fs)
 	n := fs.Int("samples", 1000, "runs to sample")
 	seed := fs.Int64("seed", 1, "random seed")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "用法: gongkai findability [--index DIR] [--samples N] [--seed S] CORPUS...\n\n从语料中随机抽取只出现在一篇文档里的 2–12 字原文片段，以带引号的查询检索，统计该文档排第一的比例和查询耗时。")
+		fmt.Fprintln(stderr, "用法: gongkai-lab findability [--index DIR] [--samples N] [--seed S] CORPUS...\n\n从语料中随机抽取只出现在一篇文档里的 2–12 字原文片段，以带引号的查询检索，统计该文档排第一的比例和查询耗时。")
 		fs.PrintDefaults()
 	}
-	paths, err := parseArgs(fs, args)
+	paths, err := cli.ParseArgs(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(paths) == 0 {
 		fs.Usage()
-		return &exitError{2, errors.New("name the corpus files or folders the index was built from")}
+		return &cli.ExitError{Code: 2, Err: errors.New("name the corpus files or folders the index was built from")}
 	}
-	idx, err := openExisting(*dir)
+	idx, err := ix.Open(ctx, indexflag.Options{Command: "gongkai-lab"})
 	if err != nil {
 		return err
 	}
@@ -71,7 +65,7 @@ func cmdFindability(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stdout, "  miss %q for %s: got %v\n", m.Run, m.DocID, m.Got)
 	}
 	if n := len(rep.Misses) + len(lr.Misses); n > 0 {
-		return &exitError{1, fmt.Errorf("%d lookups did not find their document first", n)}
+		return &cli.ExitError{Code: 1, Err: fmt.Errorf("%d lookups did not find their document first", n)}
 	}
 	return nil
 }
@@ -98,27 +92,27 @@ func readQueries(path string) ([]string, error) {
 func cmdLatency(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("latency", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("index", defaultIndex(), "index folder")
+	ix := indexflag.Add(fs)
 	rounds := fs.Int("rounds", 5, "times each query runs (the first round warms up and is not counted)")
 	mode := fs.String("mode", search.ModeDocuments, "documents or passages")
 	verbose := fs.Bool("v", false, "print the median latency of every query")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "用法: gongkai latency [--index DIR] [--rounds N] QUERYFILE\n\n逐条执行查询文件（每行一条），输出查询耗时的 p50/p95/p99。")
+		fmt.Fprintln(stderr, "用法: gongkai-lab latency [--index DIR] [--rounds N] QUERYFILE\n\n逐条执行查询文件（每行一条），输出查询耗时的 p50/p95/p99。")
 		fs.PrintDefaults()
 	}
-	files, err := parseArgs(fs, args)
+	files, err := cli.ParseArgs(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(files) != 1 {
 		fs.Usage()
-		return &exitError{2, errors.New("name one query file")}
+		return &cli.ExitError{Code: 2, Err: errors.New("name one query file")}
 	}
 	qs, err := readQueries(files[0])
 	if err != nil {
 		return err
 	}
-	idx, err := openExisting(*dir)
+	idx, err := ix.Open(ctx, indexflag.Options{Command: "gongkai-lab"})
 	if err != nil {
 		return err
 	}
@@ -147,13 +141,8 @@ func cmdLatency(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			}
 		}
 	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
-	}
+	l := eval.Latencies(lat).Sort()
+	pct := func(p float64) float64 { return eval.MS(l.Percentile(p)) }
 	fmt.Fprintf(stdout, "%d queries × %d rounds: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
 		len(qs), *rounds-1, pct(0.5), pct(0.95), pct(0.99), pct(1))
 	return nil

@@ -1,0 +1,158 @@
+// Package indexflag holds what the gongkai commands share about reaching
+// an index: the flags that choose the engine and where its index lives
+// (--engine, --index, --opensearch), opening it with a bounded wait and
+// a clear message when another process holds it, and a client that sends
+// a search to the server that holds it.
+package indexflag
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/search/bleve"
+)
+
+// Engines.
+const (
+	Bleve      = "bleve"
+	OpenSearch = "opensearch"
+)
+
+// Flags name an engine and its index.
+type Flags struct {
+	// Engine is Bleve (embedded, the default) or OpenSearch.
+	Engine string
+	// Dir is the bleve index folder.
+	Dir string
+	// URLs are the OpenSearch nodes, comma-separated.
+	URLs string
+	// Alias is the OpenSearch index alias.
+	Alias string
+}
+
+// DefaultDir is the bleve index folder: $GONGKAI_INDEX, else ./data/index.
+func DefaultDir() string {
+	if d := os.Getenv("GONGKAI_INDEX"); d != "" {
+		return d
+	}
+	return "data/index"
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// Add defines the flags on fs.
+func Add(fs *flag.FlagSet) *Flags {
+	f := &Flags{}
+	fs.StringVar(&f.Engine, "engine", envOr("GONGKAI_ENGINE", Bleve), "engine: bleve (embedded index on disk) or opensearch (a cluster; env GONGKAI_ENGINE)")
+	fs.StringVar(&f.Dir, "index", DefaultDir(), "index folder of the bleve engine (env GONGKAI_INDEX)")
+	fs.StringVar(&f.URLs, "opensearch", os.Getenv("GONGKAI_OPENSEARCH"), "OpenSearch node URLs, comma-separated (env GONGKAI_OPENSEARCH)")
+	fs.StringVar(&f.Alias, "opensearch-index", envOr("GONGKAI_OPENSEARCH_INDEX", "gongkai"), "OpenSearch index alias (env GONGKAI_OPENSEARCH_INDEX)")
+	return f
+}
+
+// Options say how to open an index.
+type Options struct {
+	// Create makes the index when there is none; otherwise a missing
+	// index is an error that says how to build one.
+	Create bool
+	// Rebuild starts the index afresh: the bleve folder is deleted first.
+	Rebuild bool
+	// Command describes this process to others that find the index held.
+	Command string
+	// Core tunes the search core.
+	Core search.Options
+}
+
+// ErrNoIndex is returned for an index that does not exist yet.
+var ErrNoIndex = errors.New("no index")
+
+// Describe names the index for messages.
+func (f *Flags) Describe() string {
+	if f.Engine == OpenSearch {
+		return "OpenSearch " + f.URLs + " / " + f.Alias
+	}
+	return f.Dir
+}
+
+// Check reports a bad engine choice.
+func (f *Flags) Check() error {
+	switch f.Engine {
+	case Bleve:
+		return nil
+	case OpenSearch:
+		if strings.TrimSpace(f.URLs) == "" {
+			return errors.New("--engine opensearch 需要 --opensearch URL[,URL…]（或环境变量 GONGKAI_OPENSEARCH）")
+		}
+		return nil
+	}
+	return fmt.Errorf("未知引擎 %q：可选 bleve 或 opensearch", f.Engine)
+}
+
+// Open opens the index the flags name and returns the search core over
+// it. For bleve it waits a few seconds at most for an index another
+// process holds, then returns a *bleve.LockedError; it gives up at once
+// when ctx is done.
+func (f *Flags) Open(ctx context.Context, o Options) (*search.Core, error) {
+	if err := f.Check(); err != nil {
+		return nil, err
+	}
+	switch f.Engine {
+	case OpenSearch:
+		return openOpenSearch(ctx, f, o)
+	}
+	if o.Rebuild {
+		if err := bleve.Remove(f.Dir); err != nil {
+			return nil, fmt.Errorf("remove old index: %w", err)
+		}
+	}
+	if !o.Create && !bleve.IsIndex(f.Dir) {
+		return nil, fmt.Errorf("%w at %s: run `gongkai index --index %s PATH...` first", ErrNoIndex, f.Dir, f.Dir)
+	}
+	idx, err := bleve.OpenWith(ctx, f.Dir, bleve.Options{Owner: bleve.Owner{Command: o.Command}, Core: o.Core})
+	if errors.Is(err, bleve.ErrStale) {
+		return nil, fmt.Errorf("%w (run: gongkai index --rebuild --index %s PATH...)", err, f.Dir)
+	}
+	return idx, err
+}
+
+// openOpenSearch is replaced when the OpenSearch engine is built in.
+var openOpenSearch = func(ctx context.Context, f *Flags, o Options) (*search.Core, error) {
+	return nil, errors.New("this gongkai was built without the OpenSearch engine")
+}
+
+// Held returns the error that says another process holds the index, or
+// nil.
+func Held(err error) *bleve.LockedError {
+	var le *bleve.LockedError
+	if errors.As(err, &le) {
+		return le
+	}
+	return nil
+}
+
+// HeldMessage explains a held index to a user who wanted to write to it.
+func HeldMessage(le *bleve.LockedError) string {
+	msg := fmt.Sprintf("索引 %s 正被另一个进程使用", le.Dir)
+	if o := le.Owner; o != nil {
+		msg += fmt.Sprintf("（进程 %d：%s", o.PID, o.Command)
+		if o.Addr != "" {
+			msg += "，服务地址 " + o.Addr
+		}
+		msg += "）"
+		if o.Addr != "" {
+			msg += "。请先停止该服务，或通过其接口写入：POST " + o.Addr + "/api/documents（需 GONGKAI_TOKEN）"
+			return msg
+		}
+	}
+	return msg + "。请等它结束或先停止它，再重试"
+}
