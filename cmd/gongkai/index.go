@@ -13,8 +13,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/gongkai/gongkai/analyzer"
-	"github.com/gongkai/gongkai/indexer"
 	"github.com/gongkai/gongkai/cmd/internal/indexflag"
+	"github.com/gongkai/gongkai/indexer"
 )
 
 // addLexicon loads extra word lists named by $GONGKAI_LEXICON (paths

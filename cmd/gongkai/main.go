@@ -104,12 +104,3 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log zerol
 	fmt.Fprint(stderr, usage)
 	return &exitError{Code: 2, Err: fmt.Errorf("unknown command %q", cmd)}
 }
-
-// defaultIndex is $GONGKAI_INDEX, else ./data/index.
-func defaultIndex() string {
-	if d := os.Getenv("GONGKAI_INDEX"); d != "" {
-		return d
-	}
-	return "data/index"
-}
-

@@ -15,8 +15,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/gongkai/gongkai/analyzer"
-	"github.com/gongkai/gongkai/indexer"
 	"github.com/gongkai/gongkai/cmd/internal/indexflag"
+	"github.com/gongkai/gongkai/indexer"
 	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/web"
 )
