@@ -20,7 +20,25 @@ type Unit struct {
 	// Chinese character too, with no separator between them: the two
 	// form a bigram of the gram layer.
 	Joined bool
+	// key is a number equal for equal Texts: the character itself for a
+	// unit of one character, else a hash with the top bit set.
+	key uint32
 }
+
+// unitKey returns the comparison key of a unit's text.
+func unitKey(t string) uint32 {
+	if r, size := utf8.DecodeRuneInString(t); size == len(t) {
+		return uint32(r)
+	}
+	h := uint32(2166136261)
+	for i := 0; i < len(t); i++ {
+		h = (h ^ uint32(t[i])) * 16777619
+	}
+	return h | 1<<31
+}
+
+// same reports whether two units have the same text.
+func same(a, b *Unit) bool { return a.key == b.key && (a.key < 1<<31 || a.Text == b.Text) }
 
 // Units returns the units of text, one per gram-layer position (see
 // Grams), with their places in text.
@@ -30,10 +48,38 @@ func Units(text string) []Unit {
 	out := make([]Unit, len(us))
 	for i, u := range us {
 		s, e := f.Orig(u.s, u.e)
-		out[i] = Unit{Text: f.Text[u.s:u.e], Start: s, End: e, Han: u.kind == uHan,
-			Joined: u.kind == uHan && i > 0 && us[i-1].kind == uHan && !u.sep}
+		t := f.Text[u.s:u.e]
+		out[i] = Unit{Text: t, Start: s, End: e, Han: u.kind == uHan,
+			Joined: u.kind == uHan && i > 0 && us[i-1].kind == uHan && !u.sep, key: unitKey(t)}
 	}
 	return out
+}
+
+// Single reports whether the matcher looks for one Chinese character
+// (which matches wherever that character stands).
+func (m *Matcher) Single() bool { return m.single }
+
+// FindRaw calls yield with the byte range of every occurrence of a
+// single-character matcher's character in raw (unfolded) text: every form
+// that folds to it. It needs no units, so it is the cheap way to find a
+// common character. It does nothing for other matchers.
+func (m *Matcher) FindRaw(raw string, yield func(start, end int) bool) {
+	if !m.single {
+		return
+	}
+	forms := m.needles[0]
+	for i := 0; i < len(raw); {
+		r, size := utf8.DecodeRuneInString(raw[i:])
+		for _, f := range forms {
+			if r == f {
+				if !yield(i, i+size) {
+					return
+				}
+				break
+			}
+		}
+		i += size
+	}
 }
 
 // Matcher finds a phrase in the units of a text exactly where the gram
@@ -91,10 +137,10 @@ func NewMatcher(phrase string) *Matcher {
 	}
 	m.fail = make([]int, n)
 	for i, k := 1, 0; i < n; i++ {
-		for k > 0 && units[i].Text != units[k].Text {
+		for k > 0 && !same(&units[i], &units[k]) {
 			k = m.fail[k-1]
 		}
-		if units[i].Text == units[k].Text {
+		if same(&units[i], &units[k]) {
 			k++
 		}
 		m.fail[i] = k
@@ -110,11 +156,16 @@ func (m *Matcher) Len() int { return len(m.units) }
 // units, in order, until yield returns false.
 func (m *Matcher) Find(units []Unit, yield func(first int) bool) {
 	n := len(m.units)
+	head := &m.units[0]
 	for i, k := 0, 0; i < len(units); i++ {
-		for k > 0 && units[i].Text != m.units[k].Text {
+		u := &units[i]
+		if k == 0 && u.key != head.key {
+			continue // the common case: no partial match going on
+		}
+		for k > 0 && !same(u, &m.units[k]) {
 			k = m.fail[k-1]
 		}
-		if units[i].Text == m.units[k].Text {
+		if same(u, &m.units[k]) {
 			k++
 		}
 		if k < n {
@@ -158,6 +209,44 @@ func (m *Matcher) MayMatch(raw string) bool {
 		found := false
 		for _, r := range forms {
 			if strings.ContainsRune(raw, r) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// RuneSet is a Bloom filter of the characters of a text: a quick, exact
+// "no" to whether the text holds a character, and a "maybe" otherwise. It
+// lets many matchers be tested against one paragraph in one pass over it.
+type RuneSet [64]uint64
+
+// NewRuneSet returns the set of the characters of raw.
+func NewRuneSet(raw string) *RuneSet {
+	var s RuneSet
+	for _, r := range raw {
+		h := uint32(r) * 2654435761
+		s[h>>26] |= 1 << ((h >> 20) & 63)
+	}
+	return &s
+}
+
+func (s *RuneSet) mayHold(r rune) bool {
+	h := uint32(r) * 2654435761
+	return s[h>>26]&(1<<((h>>20)&63)) != 0
+}
+
+// MayMatchSet is MayMatch against the characters of a text, collected
+// once by NewRuneSet.
+func (m *Matcher) MayMatchSet(set *RuneSet) bool {
+	for _, forms := range m.needles {
+		found := false
+		for _, r := range forms {
+			if set.mayHold(r) {
 				found = true
 				break
 			}

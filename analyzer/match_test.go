@@ -92,8 +92,20 @@ func TestMatcherAgreesWithGramLayer(t *testing.T) {
 		if !reflect.DeepEqual(want, got) {
 			t.Fatalf("text %q phrase %q: gram layer matches at %v, matcher at %v", text, phrase, want, got)
 		}
-		if m := NewMatcher(phrase); m != nil && len(got) > 0 && !m.MayMatch(text) {
+		m := NewMatcher(phrase)
+		if m != nil && len(got) > 0 && (!m.MayMatch(text) || !m.MayMatchSet(NewRuneSet(text))) {
 			t.Fatalf("text %q phrase %q: prefilter rejects a text with a match", text, phrase)
+		}
+		if m != nil && m.Single() {
+			units := Units(text)
+			var viaUnits, raw [][2]int
+			for _, i := range got {
+				viaUnits = append(viaUnits, [2]int{units[i].Start, units[i].End})
+			}
+			m.FindRaw(text, func(s, e int) bool { raw = append(raw, [2]int{s, e}); return true })
+			if !reflect.DeepEqual(viaUnits, raw) {
+				t.Fatalf("text %q char %q: units give %v, raw scan %v", text, phrase, viaUnits, raw)
+			}
 		}
 	}
 	if withMatches < 2000 {

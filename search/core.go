@@ -238,10 +238,13 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 		return nil, err
 	}
 	out := &Result{Query: q.Raw, Total: rk.Total, Page: req.Page, Size: req.Size, Mode: req.Mode, Hits: []Hit{}, Facets: facetsOf(rk.Facets)}
+	// Passage mode ranks the sections of the pool's documents and renders
+	// only the page it shows.
 	type scored struct {
-		hit Hit
-		sec SectionHit
-		key float64
+		hit  *Hit
+		secs rankedSections
+		i    int
+		key  float64
 	}
 	var pool []scored
 	for _, h := range hits {
@@ -258,17 +261,18 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 			DocType: doc.DocType, Category: doc.Category, URL: doc.SourceURL,
 			Score: round3(h.Score), Sections: []SectionHit{},
 		}
+		secs := rankSectionsOf(doc, spans, p.clauses, p.roles)
 		if passages {
 			rel := 0.0
 			if rk.MaxScore > 0 {
 				rel = h.Score / rk.MaxScore
 			}
-			for _, s := range RankSectionsOf(doc, spans, p.clauses, len(doc.Sections), p.roles) {
-				pool = append(pool, scored{hit: hit, sec: s, key: s.Score + 2*rel})
+			for i := 0; i < secs.len(); i++ {
+				pool = append(pool, scored{hit: &hit, secs: secs, i: i, key: round3(secs.score(i)) + 2*rel})
 			}
 			continue
 		}
-		hit.Sections = RankSectionsOf(doc, spans, p.clauses, MaxSections, p.roles)
+		hit.Sections = secs.top(MaxSections)
 		out.Hits = append(out.Hits, hit)
 	}
 	if passages {
@@ -276,9 +280,10 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 		out.Total = len(pool)
 		for i := offset(req); i < len(pool) && i < offset(req)+req.Size; i++ {
 			s := pool[i]
-			s.hit.Score = round3(s.key)
-			s.hit.Sections = []SectionHit{s.sec}
-			out.Hits = append(out.Hits, s.hit)
+			h := *s.hit
+			h.Score = round3(s.key)
+			h.Sections = []SectionHit{s.secs.hit(s.i)}
+			out.Hits = append(out.Hits, h)
 		}
 	}
 	return out, nil

@@ -2,7 +2,7 @@
 // the engine behind it: Document (metadata, numbered paragraphs, sections
 // with heading paths), the query syntax (Parse), the Request and the Result
 // whose JSON is the outside contract, and the Index interface an engine
-// implements. Section ranking and snippets (RankSections, Snippet) work
+// implements. Section ranking and snippets (Snippet, Mark) work
 // from match offsets, so every engine shares them.
 //
 // The bleve engine lives in search/bleve.

@@ -176,6 +176,12 @@ type Phrase struct {
 type Prefix struct {
 	Field, Prefix string
 	Weight        float64
+	// MaxTerms, when positive, lets the engine match only the MaxTerms
+	// terms with that prefix that occur in the most documents: a single
+	// common character starts thousands of bigrams, and walking them all
+	// costs a second or more, while the most common few hundred find
+	// nearly every document that holds the character.
+	MaxTerms int
 }
 
 // TermQuery matches documents whose field holds the term, scored by the

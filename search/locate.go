@@ -30,16 +30,40 @@ func locate(ctx context.Context, doc *Document, locs []locator) []Span {
 			return spans
 		}
 		cand = cand[:0]
-		for _, l := range locs {
-			if l.m.MayMatch(p.Text) {
-				cand = append(cand, l)
+		if len(locs) > 2 {
+			// Many clauses: one pass over the paragraph collects its
+			// characters for all of them.
+			set := analyzer.NewRuneSet(p.Text)
+			for _, l := range locs {
+				if l.m.MayMatchSet(set) {
+					cand = append(cand, l)
+				}
+			}
+		} else {
+			for _, l := range locs {
+				if l.m.MayMatch(p.Text) {
+					cand = append(cand, l)
+				}
 			}
 		}
 		if len(cand) == 0 {
 			continue
 		}
-		units := analyzer.Units(p.Text)
+		var units []analyzer.Unit
 		for _, l := range cand {
+			if l.m.Single() {
+				l.m.FindRaw(p.Text, func(s, e int) bool {
+					spans = append(spans, Span{Start: start + s, End: start + e, Clause: l.clause})
+					return len(spans) < maxSpans
+				})
+				if len(spans) >= maxSpans {
+					return spans
+				}
+				continue
+			}
+			if units == nil {
+				units = analyzer.Units(p.Text)
+			}
 			n := l.m.Len()
 			l.m.Find(units, func(first int) bool {
 				spans = append(spans, Span{Start: start + units[first].Start, End: start + units[first+n-1].End, Clause: l.clause})

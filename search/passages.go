@@ -69,19 +69,22 @@ type sectionMatch struct {
 	spans     []Span
 }
 
-// RankSections groups spans by section and returns up to max sections of
-// doc, best first, each with its best paragraph and a snippet. nClauses is
-// the number of clauses of the query (for coverage).
-func RankSections(doc *Document, spans []Span, nClauses, max int) []SectionHit {
-	return RankSectionsOf(doc, spans, nClauses, max, nil)
+// rankedSections are the matched sections of a document, best first; a
+// section's snippet is cut only when it is shown (hit), so ranking every
+// section of many documents stays cheap.
+type rankedSections struct {
+	doc     *Document
+	starts  []int
+	matches []*sectionMatch
 }
 
-// RankSectionsOf is RankSections over the sections whose role is in roles
-// (all sections when roles is empty).
-func RankSectionsOf(doc *Document, spans []Span, nClauses, max int, roles []string) []SectionHit {
+// rankSectionsOf groups spans by section and ranks the sections whose
+// role is in roles (all sections when roles is empty). nClauses is the
+// number of clauses of the query (for coverage).
+func rankSectionsOf(doc *Document, spans []Span, nClauses int, roles []string) rankedSections {
+	starts := doc.ParagraphStarts()
 	if len(roles) > 0 {
 		var kept []Span
-		starts := doc.ParagraphStarts()
 		for _, sp := range spans {
 			p := sort.SearchInts(starts, sp.Start+1) - 1
 			if si := doc.SectionOf(p + 1); si >= 0 && contains(roles, doc.Sections[si].Role) {
@@ -90,15 +93,23 @@ func RankSectionsOf(doc *Document, spans []Span, nClauses, max int, roles []stri
 		}
 		spans = kept
 	}
-	matches := rankSections(doc, spans, nClauses)
-	if len(matches) > max {
-		matches = matches[:max]
-	}
-	body := doc.Body()
-	starts := doc.ParagraphStarts()
-	out := make([]SectionHit, 0, len(matches))
-	for _, m := range matches {
-		out = append(out, sectionHit(doc, body, starts, m))
+	return rankedSections{doc: doc, starts: starts, matches: rankSections(doc, spans, nClauses)}
+}
+
+// len returns the number of matched sections.
+func (r rankedSections) len() int { return len(r.matches) }
+
+// score returns the score of the i-th section.
+func (r rankedSections) score(i int) float64 { return r.matches[i].score }
+
+// hit renders the i-th section: its best paragraph and snippet.
+func (r rankedSections) hit(i int) SectionHit { return sectionHit(r.doc, r.starts, r.matches[i]) }
+
+// top renders the best max sections.
+func (r rankedSections) top(max int) []SectionHit {
+	out := make([]SectionHit, 0, min(max, r.len()))
+	for i := 0; i < r.len() && i < max; i++ {
+		out = append(out, r.hit(i))
 	}
 	return out
 }
@@ -237,7 +248,7 @@ func parents(doc *Document) []int {
 }
 
 // sectionHit picks the best paragraph of a matched section and cuts its snippet.
-func sectionHit(doc *Document, body string, starts []int, m *sectionMatch) SectionHit {
+func sectionHit(doc *Document, starts []int, m *sectionMatch) SectionHit {
 	sec := doc.Sections[m.section]
 	// Best paragraph: most distinct clauses, then most matches, then first.
 	type para struct{ clauses, hits int }

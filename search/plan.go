@@ -22,6 +22,10 @@ const (
 	noScore       = 1e-9
 )
 
+// singleCharTerms is how many bigrams a one-character keyword is matched
+// by (the most common ones that start with it; see Prefix.MaxTerms).
+const singleCharTerms = 256
+
 // Limits of the query cost model. A query is parsed into clauses; each
 // costs the engine a posting-list walk, and a single character costs a
 // walk over every bigram it starts. Repeated clauses are merged before
@@ -29,7 +33,7 @@ const (
 const (
 	// MaxClauses bounds the keywords, phrases, alternatives and
 	// exclusions of one query.
-	MaxClauses = 24
+	MaxClauses = 64
 	// MaxSingleChars bounds the one-character keywords of one query.
 	MaxSingleChars = 4
 	// MaxQuestionWords bounds the content words a question is ranked by.
@@ -265,6 +269,16 @@ func gramMatch(text, field string, weight float64) Node {
 	return &Phrase{Field: field, Slots: slots, Weight: weight}
 }
 
+// keywordMatch is gramMatch for a keyword the user typed: a single
+// character is matched by its most common bigrams only (the cost model).
+func keywordMatch(text, field string, weight float64) Node {
+	n := gramMatch(text, field, weight)
+	if p, ok := n.(*Prefix); ok {
+		p.MaxTerms = singleCharTerms
+	}
+	return n
+}
+
 // allGrams matches documents whose field (a gram field without
 // positions) holds every gram of text, in any order, scoring next to
 // nothing: ranking comes from the body.
@@ -296,11 +310,11 @@ func textMatch(text string, roles []string) Node {
 		for _, r := range roles {
 			nodes = append(nodes, allGrams(text, RoleGramsField(r)))
 		}
-		return &All{Nodes: []Node{gramMatch(text, FieldBodyGrams, boostBody), anyOf(nodes)}}
+		return &All{Nodes: []Node{keywordMatch(text, FieldBodyGrams, boostBody), anyOf(nodes)}}
 	}
 	nodes := []Node{
-		gramMatch(text, FieldTitleGrams, boostTitle),
-		gramMatch(text, FieldBodyGrams, boostBody),
+		keywordMatch(text, FieldTitleGrams, boostTitle),
+		keywordMatch(text, FieldBodyGrams, boostBody),
 	}
 	if c, ok := CanonicalDocNum(text); ok {
 		nodes = append(nodes, &Terms{Terms: []WeightedTerm{{FieldDocNum, c, boostDocNum}}})

@@ -3,12 +3,14 @@ package bleve
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
 	blevelib "github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/gongkai/gongkai/search"
 )
@@ -39,6 +41,17 @@ func (e *Engine) translate(n search.Node) (query.Query, error) {
 	case *search.Phrase:
 		return e.newPhraseQuery(n.Field, n.Slots, n.Weight), nil
 	case *search.Prefix:
+		if n.MaxTerms > 0 {
+			terms, err := e.commonTerms(n.Field, n.Prefix, n.MaxTerms)
+			if err != nil {
+				return nil, err
+			}
+			wts := make([]search.WeightedTerm, len(terms))
+			for i, t := range terms {
+				wts[i] = search.WeightedTerm{Field: n.Field, Term: t, Weight: n.Weight}
+			}
+			return e.newBM25Query(wts), nil
+		}
 		pq := query.NewPrefixQuery(n.Prefix)
 		pq.SetField(n.Field)
 		pq.SetBoost(n.Weight)
@@ -116,6 +129,47 @@ func (e *Engine) boolean(b *search.Bool, filters []search.Node) (query.Query, er
 		must = append(must, query.NewMatchAllQuery())
 	}
 	return query.NewBooleanQuery(must, should, not), nil
+}
+
+// commonTerms returns up to max terms of field that start with prefix,
+// those in the most documents first.
+func (e *Engine) commonTerms(field, prefix string, max int) ([]string, error) {
+	ix, err := e.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	dict, err := r.FieldDictPrefix(field, []byte(prefix))
+	if err != nil {
+		return nil, err
+	}
+	defer dict.Close()
+	var all []*index.DictEntry
+	for {
+		de, err := dict.Next()
+		if err != nil {
+			return nil, err
+		}
+		if de == nil {
+			break
+		}
+		all = append(all, &index.DictEntry{Term: de.Term, Count: de.Count})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].Count != all[j].Count {
+			return all[i].Count > all[j].Count
+		}
+		return all[i].Term < all[j].Term
+	})
+	out := make([]string, 0, min(max, len(all)))
+	for _, de := range all[:min(max, len(all))] {
+		out = append(out, de.Term)
+	}
+	return out, nil
 }
 
 // bm25Stats returns the true collection statistics for BM25.

@@ -695,7 +695,7 @@ func (s *suite) testQueryCostModel(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ q, limit string }{
-		{repeat("的 是 在 和 了 有 不 人 这 中 大 为 上 个 国 我 以 要 他 时 来 用 们 生 到 作 地 于 出 就", 1), fmt.Sprint(search.MaxClauses)},
+		{manyWords(search.MaxClauses + 1), fmt.Sprint(search.MaxClauses)},
 		{"的 是 在 和 了", fmt.Sprint(search.MaxSingleChars)},
 	} {
 		_, err := search.Run(ctx, s.idx, search.Request{Query: c.q})
@@ -755,6 +755,19 @@ func (s *suite) testLargeDocument(t *testing.T) {
 	if err != nil || len(spans) == 0 {
 		t.Errorf("whole-document matches: %d, %v", len(spans), err)
 	}
+}
+
+// manyWords returns n distinct two-character keywords.
+func manyWords(n int) string {
+	chars := []rune("政府工作报告经济发展改革创新建设管理服务市场企业安全环境")
+	var words []string
+	for i := 0; len(words) < n; i++ {
+		a, b := chars[i%len(chars)], chars[(i/len(chars)+i+1)%len(chars)]
+		if w := string([]rune{a, b}); a != b && !slices.Contains(words, w) {
+			words = append(words, w)
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 func mustParse(t *testing.T, q string) *search.Query {
