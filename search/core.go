@@ -29,6 +29,10 @@ type Options struct {
 	// Workers is how many documents Put analyses at once; 0 means the
 	// number of CPUs.
 	Workers int
+	// Observe, when set, is told of every engine call: its operation
+	// (write, delete, unchanged, search, documents, count, health), how
+	// long it took and its error (for metrics; the core logs nothing).
+	Observe func(op string, took time.Duration, err error)
 }
 
 // DefaultDeadline is the time a search may take unless Options say
@@ -67,11 +71,19 @@ func NewCore(engine Engine, o Options) *Core {
 		c.opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	c.heavy = make(chan struct{}, c.opts.HeavySlots)
+	if o.Observe != nil {
+		c.engine = &observed{Engine: engine, observe: o.Observe}
+	}
 	return c
 }
 
 // Engine returns the engine under the core.
-func (c *Core) Engine() Engine { return c.engine }
+func (c *Core) Engine() Engine {
+	if o, ok := c.engine.(*observed); ok {
+		return o.Engine
+	}
+	return c.engine
+}
 
 // Close closes the engine.
 func (c *Core) Close() error { return c.engine.Close() }
