@@ -194,3 +194,31 @@ func TestSyntaxHelpNamesEveryFilter(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: the parser never panics, and what it accepts it can account
+// for: every part's text is where its offsets say.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"营商环境 法治", `"双随机、一公开" year:2019`, "放管服 OR 简政放权 -疫情", "机关:=国务院 from:2022-01 to:2022",
+		strings.Repeat("的 ", 249), strings.Repeat("的 OR ", 99) + "的", `"未闭合`, "-", "OR", "：", "year:", "＂＂", "\x00\x1b[31m", "\xff\xfe",
+		"title:\"\" agency:=", "role:打算 类型:问题", strings.Repeat("很长", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := Parse(s)
+		if err != nil {
+			var qe *QueryError
+			if !errors.As(err, &qe) || qe.Msg == "" {
+				t.Fatalf("Parse(%q): %v is not a QueryError with a message", s, err)
+			}
+			return
+		}
+		for _, p := range q.Parts {
+			if p.Start < 0 || p.End > len(s) || p.Start > p.End || s[p.Start:p.End] != p.Text {
+				t.Fatalf("Parse(%q): part %+v does not match its offsets", s, p)
+			}
+		}
+		if len(q.Groups) == 0 && q.Filters.Empty() {
+			t.Fatalf("Parse(%q) accepted a query with nothing to search", s)
+		}
+	})
+}
