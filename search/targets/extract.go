@@ -35,12 +35,12 @@ const (
 	// 增长5%): skipped for indicators not measured in money.
 	totalPart = `(?:(?:达到|为|突破|超过|实现|增加到|增至|迈上)?\d+(?:\.\d+)?(?:万亿元|亿元|万元|亿美元|万亿美元)[、,，])?`
 	// gapWords come between the name and the verb.
-	gapWords = `(?:全年|年末|实际|预计|同比|比上年|比去年|人数|名义|总量)?`
+	gapWords = `(?:全年|年末|实际|预计|预期|同比|比上年|比去年|人数|名义|总量|按)?`
 	// planFill and reviewFill come between the verb and the number.
 	planFill   = `(?:预期目标|调控目标|预期|目标|定为|设定为|定在|为|是|达到|达|保持在|稳定在|控制在|全年控制在|在|继续保持|保持|力争达到|力争|争取|要|拟按|按|实现|平均){0,3}`
-	reviewFill = `(?:平均值为|平均为|平均|为|达到|达|保持在|稳定在|控制在|降到|降至|降为|下降到|升至|提高到|首次跃上|跃上|再创新高|实现|在){0,2}`
+	reviewFill = `(?:平均值为|平均为|平均|为|达到|达|保持在|稳定在|控制在|降到|降至|降为|下降到|回落到|回落至|升至|提高到|首次跃上|跃上|再创新高|实现|在){0,2}`
 	// preWords qualify the number from before it.
-	preWords = `(不低于|不超过|不高于|超过|低于|高于|至少|接近|近|约)?`
+	preWords = `(不低于|不少于|不超过|不高于|超过|低于|高于|至少|接近|近|约)?`
 )
 
 // tailPattern is the regexp that reads, from the end of one of ind's names,
@@ -87,10 +87,13 @@ type mention struct {
 	verb, fill string
 	pre, post  string
 	more       bool // 多 / 余 after the number
-	value      float64
-	high       float64 // the upper end of a range, else value
-	isRange    bool
-	unit       string
+	// verbless is set for a number read without the indicator's verb: only
+	// good for showing a result in another unit.
+	verbless bool
+	value    float64
+	high     float64 // the upper end of a range, else value
+	isRange  bool
+	unit     string
 }
 
 // phrase is the text of the mention.
@@ -130,6 +133,15 @@ func (t *Table) mentions(s string, mode wording) []mention {
 			re = hit.ind.tailBare[mode]
 		}
 		g := re.FindStringSubmatchIndex(s[end:])
+		bare := false
+		if g == nil && mode == reviewWording && !hit.bare {
+			// A review may give the quantity in another unit than the
+			// target's (社会消费品零售总额达4.64万亿元 for a growth
+			// target): read without a verb, it is kept to show, but
+			// cannot be compared.
+			g = hit.ind.tailBare[mode].FindStringSubmatchIndex(s[end:])
+			bare = true
+		}
 		if g == nil {
 			i = end
 			continue
@@ -142,6 +154,7 @@ func (t *Table) mentions(s string, mode wording) []mention {
 		}
 		m := mention{ind: hit.ind, start: i, nameEnd: end, end: end + g[1], verb: sub(1), fill: sub(2), pre: sub(3)}
 		m.more = sub(5) != ""
+		m.verbless = bare
 		m.unit = sub(6)
 		m.post = sub(9)
 		if m.post == "多" {
@@ -193,7 +206,7 @@ func (m *mention) comparison() string {
 		return Range
 	case m.post == "左右" || m.post == "上下":
 		return About
-	case m.post == "以上" || m.pre == "不低于" || m.pre == "至少" || m.pre == "超过" || m.pre == "高于" || m.more:
+	case m.post == "以上" || m.pre == "不低于" || m.pre == "不少于" || m.pre == "至少" || m.pre == "超过" || m.pre == "高于" || m.more:
 		return AtLeast
 	case m.post == "以内" || m.post == "以下" || m.post == "之内" || m.post == "内" || m.pre == "不超过" || m.pre == "不高于" || m.pre == "低于":
 		return AtMost
@@ -209,7 +222,7 @@ func (m *mention) comparison() string {
 func (m *mention) bounds() (lo, hi float64, loOpen, hiOpen bool) {
 	lo, hi = m.value, m.high
 	switch {
-	case m.post == "以上" || m.pre == "超过" || m.pre == "高于" || m.pre == "不低于" || m.more:
+	case m.post == "以上" || m.pre == "超过" || m.pre == "高于" || m.pre == "不低于" || m.pre == "不少于" || m.more:
 		hiOpen = true
 	case m.post == "以内" || m.post == "以下" || m.post == "之内" || m.post == "内" || m.pre == "近" || m.pre == "接近" || m.pre == "低于" || m.pre == "不超过":
 		loOpen = true
@@ -228,12 +241,12 @@ var (
 	// multiYearParaRe opens a paragraph that reviews several years; the
 	// paragraphs after it do too (——经济实力实现整体跃升 …) until one
 	// turns to the single year (yearParaRe).
-	multiYearParaRe = regexp.MustCompile(`^(?:——)?(?:五年来|过去五年|十年来|过去十年|这五年|["“”]?十[一二三四五六七八九]五["“”]?(?:时期|期间|以来)|回望["“”]?十[一二三四五六七八九]五|透过\d{4}回望)`)
-	yearParaRe      = regexp.MustCompile(`^(?:——)?(?:刚刚过去的|过去一年|一年来|去年|(?:19|20)\d{2}年(?:是|，|,|全省|全市|我国|全国))`)
+	multiYearParaRe = regexp.MustCompile(`^(?:——)?(?:各位代表[，,！!]?)?(?:五年来|过去五年|过去的五年|十年来|过去十年|这五年|["“”]?十[一二三四五六七八九]五["“”]?(?:时期|期间|以来)|回望["“”]?十[一二三四五六七八九]五|透过\d{4}回望)`)
+	yearParaRe      = regexp.MustCompile(`^(?:——)?(?:各位代表[，,！!]?)?(?:刚刚过去的|过去一年|一年来|去年|(?:19|20)\d{2}年(?:是|，|,|全省|全市|我国|全国))`)
 	// planPrefixRe and reviewPrefixRe mark a sentence of the other kind:
 	// last year's results inside a plan, this year's plans inside a
 	// review.
-	planPrefixRe   = regexp.MustCompile(`去年|上年|过去一年|一年来`)
+	planPrefixRe   = regexp.MustCompile(`(?:^|[^比较])(?:去年|上年)|过去一年|一年来`)
 	reviewPrefixRe = regexp.MustCompile(`今年|明年|预期目标|目标是|目标为`)
 	// mainCueRe opens the paragraph that lists a year's main targets
 	// (今年发展主要预期目标是：…).
@@ -279,15 +292,19 @@ func aboutOtherPeriod(s string, m *mention, year int) bool {
 // paragraphs it runs on into: some sources break a sentence over two lines
 // (国内生产总值达到74.4 / 万亿元，增长6.7%).
 func paragraphText(d *search.Document, n, last int) string {
-	p := d.Paragraphs[n-1]
-	if p.Heading || n >= last || d.Paragraphs[n].Heading {
-		return p.Text
+	text := d.Paragraphs[n-1].Text
+	if d.Paragraphs[n-1].Heading {
+		return text
 	}
-	t := strings.TrimSpace(p.Text)
-	r, _ := utf8.DecodeLastRuneInString(t)
-	if t == "" || !(unicode.IsDigit(r) || unicode.Is(unicode.Han, r)) {
-		return p.Text
+	// Up to three lines, and of the last only the sentence that runs on:
+	// the rest is that paragraph's own.
+	for k := n; k < last && k < n+3; k++ {
+		t := strings.TrimSpace(text)
+		r, _ := utf8.DecodeLastRuneInString(t)
+		if t == "" || d.Paragraphs[k].Heading || !(unicode.IsDigit(r) || unicode.IsLetter(r)) {
+			break
+		}
+		text = t + sentenceEndRe.FindString(strings.TrimSpace(d.Paragraphs[k].Text))
 	}
-	// Only the sentence that runs on: the rest is the next paragraph's.
-	return t + sentenceEndRe.FindString(d.Paragraphs[n].Text)
+	return text
 }

@@ -22,7 +22,8 @@ const (
 	familyWeight  = "weight" // base: 斤
 	familyMoney   = "money"  // base: 元
 	familyDollars = "dollars"
-	familyDensity = "density" // 微克/立方米
+	familyDensity = "density"  // 微克/立方米
+	familyPerHead = "per-head" // 万元/人
 )
 
 // units are the units values are written in, folded.
@@ -51,6 +52,8 @@ var units = map[string]unit{
 	"万亿美元":   {familyDollars, 1e12},
 	"微克/立方米": {familyDensity, 1},
 	"微克每立方米": {familyDensity, 1},
+	"元/人":    {familyPerHead, 1},
+	"万元/人":   {familyPerHead, 1e4},
 }
 
 // unitAlternation matches any unit, longest first.

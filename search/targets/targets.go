@@ -17,6 +17,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/search"
 )
@@ -166,7 +167,8 @@ func (t *Table) Targets(d *search.Document, year int) []Target {
 			if !main && !(s.Role == search.RolePlan && s.Year == year) {
 				continue
 			}
-			if p.Heading && !main {
+			if p.Heading && !main && utf8.RuneCountInString(p.Text) < 40 {
+				// A heading alone; long "headings" carry their section's text.
 				continue
 			}
 			for _, sen := range sentences(paragraphText(d, n, s.Last)) {
@@ -217,11 +219,13 @@ func (t *Table) Actuals(d *search.Document, year int) []Actual {
 	var order []string
 	best := map[string]*found{}
 	docYear := d.YearOf()
+	// multi is set in a run of paragraphs about several years: it goes on
+	// across the subsections (（一）…（六）) of a five-year review.
+	multi := false
 	for _, s := range d.Sections {
 		if s.Role != search.RoleReview || s.Year != year {
 			continue
 		}
-		multi := false // in a run of paragraphs about several years
 		for n := s.First; n <= s.Last; n++ {
 			p := d.Paragraphs[n-1]
 			f := foldText(strings.TrimSpace(p.Text))
@@ -231,10 +235,15 @@ func (t *Table) Actuals(d *search.Document, year int) []Actual {
 			case yearParaRe.MatchString(f):
 				multi = false
 			}
-			if multi || p.Heading && len([]rune(p.Text)) < 40 || mainCue(p.Text, docYear) > 0 {
+			if p.Heading && utf8.RuneCountInString(p.Text) < 40 || mainCue(p.Text, docYear) > 0 {
 				continue
 			}
 			for _, sen := range sentences(paragraphText(d, n, s.Last)) {
+				// Inside a review of several years only a sentence that
+				// names the year speaks of it (2012年，…国内生产总值增长7.8%).
+				if multi && !strings.HasPrefix(sen.folded, strconv.Itoa(year)+"年") {
+					continue
+				}
 				for _, m := range t.mentions(sen.folded, reviewWording) {
 					u, ok := units[m.unit]
 					if !ok {
@@ -244,6 +253,9 @@ func (t *Table) Actuals(d *search.Document, year int) []Actual {
 						continue
 					}
 					fits := u.family == m.ind.family
+					if m.verbless && fits {
+						continue
+					}
 					prev, seen := best[m.ind.Name]
 					if seen && (prev.fits || !fits) {
 						continue
