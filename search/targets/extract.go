@@ -37,7 +37,7 @@ const (
 	// gapWords come between the name and the verb.
 	gapWords = `(?:全年|年末|实际|预计|预期|同比|比上年|比去年|人数|名义|总量|按)?`
 	// planFill and reviewFill come between the verb and the number.
-	planFill   = `(?:预期目标|调控目标|预期|目标|定为|设定为|定在|为|是|达到|达|保持在|稳定在|控制在|全年控制在|在|继续保持|保持|力争达到|力争|争取|要|拟按|按|实现|平均){0,3}`
+	planFill   = `(?:的宏观调控目标|的调控目标|的预期目标|预期目标|调控目标|预期|目标|定为|设定为|定在|为|是|达到|达|保持在|稳定在|控制在|全年控制在|在|继续保持|保持|力争达到|力争|争取|要|拟按|按|实现|平均){0,3}`
 	reviewFill = `(?:平均值为|平均为|平均|为|达到|达|保持在|稳定在|控制在|降到|降至|降为|下降到|回落到|回落至|升至|提高到|首次跃上|跃上|再创新高|实现|在){0,2}`
 	// preWords qualify the number from before it.
 	preWords = `(不低于|不少于|不超过|不高于|超过|低于|高于|至少|接近|近|约)?`
@@ -237,7 +237,7 @@ var (
 	// multiYearRe marks a sentence about several years (a five-year plan,
 	// averages, running totals): its numbers are not a year's target or
 	// result.
-	multiYearRe = regexp.MustCompile(`年均|平均每年|每年|五年|十年|三年|两年|连年|连续|累计|期间|规划|纲要|今后|十[一二三四五六七八九]五|[一二三四五六七八九]五计划|到本世纪|本届政府`)
+	multiYearRe = regexp.MustCompile(`年均|平均每年|每年|五年|十年|三年|两年|连年|连续|累计|期间|规划|纲要|今后|十[一二三四五六七八九]五|[一二三四五六七八九]五["“”]?(?:计划|时期|期间)|到本世纪|本届政府`)
 	// multiYearParaRe opens a paragraph that reviews several years; the
 	// paragraphs after it do too (——经济实力实现整体跃升 …) until one
 	// turns to the single year (yearParaRe).
