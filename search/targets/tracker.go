@@ -306,3 +306,99 @@ func refs(m map[string]*search.Document) []DocRef {
 	})
 	return out
 }
+
+// Series is one indicator's targets and results over the years, for a
+// chart: GET /targets?agency=…&indicator=… draws it with Chart.
+type Series struct {
+	Agency    string `json:"agency"`
+	Indicator string `json:"indicator"`
+	// Unit is the unit of every value of the points.
+	Unit      string  `json:"unit"`
+	Direction string  `json:"direction"`
+	Points    []Point `json:"points"`
+}
+
+// Point is one year of a Series.
+type Point struct {
+	Year       int     `json:"year"`
+	Comparison string  `json:"comparison"`
+	Target     float64 `json:"target"`
+	// TargetHigh is the upper end of a 区间 target.
+	TargetHigh float64 `json:"target_high,omitempty"`
+	// TargetPhrase is the target as written (国内生产总值增长5%左右).
+	TargetPhrase string `json:"target_phrase"`
+	TargetLink   string `json:"target_link"`
+	// Actual is the result in Unit; nil when there is none to compare.
+	Actual       *float64 `json:"actual"`
+	ActualPhrase string   `json:"actual_phrase,omitempty"`
+	ActualLink   string   `json:"actual_link,omitempty"`
+	Status       string   `json:"status"`
+	Reason       string   `json:"reason"`
+}
+
+// Series returns agency's targets and results for indicator over all the
+// years it set one, oldest first.
+func (t *Tracker) Series(ctx context.Context, agency, indicator string) (*Series, error) {
+	if strings.TrimSpace(indicator) == "" {
+		return nil, fmt.Errorf("a series needs an indicator")
+	}
+	r, err := t.Report(ctx, agency, 0, indicator)
+	if err != nil {
+		return nil, err
+	}
+	return SeriesOf(r, t.table.Lookup(r.Indicator)), nil
+}
+
+// SeriesOf makes the series of ind from a report's targets.
+func SeriesOf(r *Report, ind *Indicator) *Series {
+	s := &Series{Agency: r.Agency, Points: []Point{}}
+	if ind == nil {
+		return s
+	}
+	s.Indicator, s.Direction, s.Unit = ind.Name, ind.Direction, ind.Unit
+	var ts []Target
+	for _, tg := range r.Targets {
+		if tg.Indicator == ind.Name {
+			ts = append(ts, tg)
+		}
+	}
+	// The targets' own unit when they all share one (万亿斤 for the
+	// national grain target), else the table's.
+	if len(ts) > 0 {
+		same := true
+		for _, tg := range ts {
+			same = same && tg.Unit == ts[0].Unit
+		}
+		if same {
+			s.Unit = ts[0].Unit
+		}
+	}
+	to := units[s.Unit]
+	conv := func(v float64, unit string) (float64, bool) {
+		u, ok := units[unit]
+		if !ok || u.family != to.family {
+			return 0, false
+		}
+		return v * u.scale / to.scale, true
+	}
+	for _, tg := range ts {
+		p := Point{Year: tg.Year, Comparison: tg.Comparison, TargetPhrase: tg.Phrase, TargetLink: tg.Source.Link, Status: tg.Status, Reason: tg.Reason}
+		v, ok := conv(tg.Value, tg.Unit)
+		if !ok {
+			continue
+		}
+		p.Target = v
+		if tg.Comparison == Range {
+			p.TargetHigh, _ = conv(tg.High, tg.Unit)
+		}
+		if a := tg.Actual; a != nil {
+			p.ActualPhrase, p.ActualLink = a.Phrase, a.Source.Link
+			if av, ok := conv(a.Value, a.Unit); ok {
+				p.Actual = &av
+			}
+		}
+		s.Points = append(s.Points, p)
+	}
+	sort.Slice(s.Points, func(i, j int) bool { return s.Points[i].Year < s.Points[j].Year })
+	return s
+}
