@@ -33,7 +33,7 @@ const (
 const (
 	// totalPart is a total given before the rate (国内生产总值达到134.9万亿元、
 	// 增长5%): skipped for indicators not measured in money.
-	totalPart = `(?:(?:达到|为|突破|超过|实现|增加到|增至|迈上)?\d+(?:\.\d+)?(?:万亿元|亿元|万元|亿美元|万亿美元)[、,，])?`
+	totalPart = `(?:(?:达到|为|突破|超过|实现|增加到|增至|迈上)?\d+(?:\.\d+)?(?:万亿元|亿元|万元|亿美元|万亿美元)[、,，](?:按可比价格计算[,，])?)?`
 	// gapWords come between the name and the verb.
 	gapWords = `(?:全年|年末|实际|预计|预期|同比|比上年|比去年|人数|名义|总量|按)?`
 	// planFill and reviewFill come between the verb and the number.
@@ -248,12 +248,45 @@ var (
 	// review.
 	planPrefixRe   = regexp.MustCompile(`(?:^|[^比较])(?:去年|上年)|过去一年|一年来`)
 	reviewPrefixRe = regexp.MustCompile(`今年|明年|预期目标|目标是|目标为`)
+	// targetClauseRe, in the clause of a review that leads to a number, or
+	// targetAfterRe right after it, mark a target restated, not a result
+	// (没有实现年初确定的单位国内生产总值能耗降低4%左右…的目标).
+	targetClauseRe = regexp.MustCompile(`预期|目标|年初|确定的|提出|没有实现|未能实现|未实现|要把|要求`)
+	targetAfterRe  = regexp.MustCompile(`^、?[^，。；]{0,30}?的(?:预期)?目标|^的(?:要求|任务)`)
+	// reviewOpenRe opens a paragraph of a plan that looks back (在经济领
+	// 域，过去一年里取得的…).
+	reviewOpenRe = regexp.MustCompile(`^[^。；]{0,12}(?:过去一年|过去的一年|去年|一年来)`)
+	// paraYearRe is a year a paragraph opens with (１９８２年是第六个五年
+	// 计划的第二年…).
+	paraYearRe = regexp.MustCompile(`^((?:19|20)\d{2})年`)
 	// mainCueRe opens the paragraph that lists a year's main targets
 	// (今年发展主要预期目标是：…).
 	mainCueRe = regexp.MustCompile(`(?:主要预期目标|预期目标|主要目标|调控目标|宏观调控的主要目标)(?:是|为|定为)?[:：]`)
 	// mainCueYearRe is the cue with the year it is for.
 	mainCueYearRe = regexp.MustCompile(`(今年|明年|(?:19|20)\d{2}年)[^。；]{0,40}?(?:主要预期目标|预期目标|主要目标|调控目标)`)
 )
+
+// clauseBefore is the clause of s that leads up to byte offset i: the text
+// after the last comma, semicolon or colon before it.
+func clauseBefore(s string, i int) string {
+	head := s[:i]
+	if k := strings.LastIndexAny(head, "，,；;：:"); k >= 0 {
+		_, size := utf8.DecodeRuneInString(head[k:])
+		return head[k+size:]
+	}
+	return head
+}
+
+// otherYearPara reports whether a paragraph (folded) opens with a year
+// other than year.
+func otherYearPara(f string, year int) bool {
+	m := paraYearRe.FindStringSubmatch(f)
+	if m == nil {
+		return false
+	}
+	y, _ := strconv.Atoi(m[1])
+	return y != year
+}
 
 // sentence is a sentence of a paragraph, folded for matching.
 type sentence struct {

@@ -171,6 +171,9 @@ func (t *Table) Targets(d *search.Document, year int) []Target {
 				// A heading alone; long "headings" carry their section's text.
 				continue
 			}
+			if f := foldText(strings.TrimSpace(p.Text)); !main && (reviewOpenRe.MatchString(f) || otherYearPara(f, year)) {
+				continue
+			}
 			for _, sen := range sentences(paragraphText(d, n, s.Last)) {
 				for _, m := range t.mentions(sen.folded, planWording) {
 					u, ok := units[m.unit]
@@ -222,8 +225,15 @@ func (t *Table) Actuals(d *search.Document, year int) []Actual {
 	// multi is set in a run of paragraphs about several years: it goes on
 	// across the subsections (（一）…（六）) of a five-year review.
 	multi := false
+	// The next year's work report may review the year in parts whose
+	// headings name no role (“十四五”时期发展成就和2025年工作回顾 without
+	// a number): there the review starts at a paragraph that opens the
+	// year (刚刚过去的2025年，…) and ends where the plan's targets begin.
+	nextReport := docYear == year+1 && isWorkReport(d)
+	open := false
 	for _, s := range d.Sections {
-		if s.Role != search.RoleReview || s.Year != year {
+		inReview := s.Role == search.RoleReview && s.Year == year
+		if !inReview && !(nextReport && s.Role == search.RoleOther) {
 			continue
 		}
 		for n := s.First; n <= s.Last; n++ {
@@ -233,9 +243,13 @@ func (t *Table) Actuals(d *search.Document, year int) []Actual {
 			case multiYearParaRe.MatchString(f):
 				multi = true
 			case yearParaRe.MatchString(f):
-				multi = false
+				multi, open = false, true
 			}
-			if p.Heading && utf8.RuneCountInString(p.Text) < 40 || mainCue(p.Text, docYear) > 0 {
+			if mainCue(p.Text, docYear) > 0 {
+				open = false
+				continue
+			}
+			if p.Heading && utf8.RuneCountInString(p.Text) < 40 || !inReview && !open || otherYearPara(f, year) {
 				continue
 			}
 			for _, sen := range sentences(paragraphText(d, n, s.Last)) {
@@ -249,7 +263,13 @@ func (t *Table) Actuals(d *search.Document, year int) []Actual {
 					if !ok {
 						continue
 					}
-					if aboutOtherPeriod(sen.folded, &m, year) || reviewPrefixRe.MatchString(sen.folded[:m.start]) {
+					if aboutOtherPeriod(sen.folded, &m, year) || reviewPrefixRe.MatchString(sen.folded[:m.start]) ||
+						targetClauseRe.MatchString(clauseBefore(sen.folded, m.start)) || targetAfterRe.MatchString(sen.folded[m.end:]) {
+						continue
+					}
+					// A total read without its verb stands for the year
+					// only if nothing in its sentence speaks of several.
+					if m.verbless && multiYearRe.MatchString(sen.folded) {
 						continue
 					}
 					fits := u.family == m.ind.family
@@ -286,6 +306,11 @@ func (t *Table) Actuals(d *search.Document, year int) []Actual {
 		out = append(out, best[name].a)
 	}
 	return out
+}
+
+// isWorkReport reports whether d is a government work report.
+func isWorkReport(d *search.Document) bool {
+	return strings.Contains(d.Title, "工作报告") || d.DocType == "政府工作报告"
 }
 
 // interval is a set of values: [lo, hi], either end open to infinity.

@@ -99,11 +99,15 @@ func (t *Tracker) Report(ctx context.Context, agency string, year int, indicator
 		}
 		r.Indicator = ind.Name
 	}
+	// Documents with plan sections, and work reports whose parts name no
+	// role but list their main targets.
 	f := search.Filters{Agency: agencyFilter(agency), Role: []string{search.RolePlan}}
+	g := search.Filters{Agency: agencyFilter(agency), Title: []string{"工作报告"}}
 	if year > 0 {
 		f = search.Filters{Agency: agencyFilter(agency), PlanYear: []int{year}}
+		g.Year = []int{year}
 	}
-	plans, err := t.documents(ctx, agency, f)
+	plans, err := t.documents(ctx, agency, f, g)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +216,9 @@ func better(a Target, da *search.Document, b Target, db *search.Document) bool {
 // id, per indicator. The documents come in the order they are consulted:
 // the report of the next year first, then by date.
 func (t *Tracker) actuals(ctx context.Context, agency string, year int) (map[string]map[string]Actual, []*search.Document, error) {
-	docs, err := t.documents(ctx, agency, search.Filters{Agency: agencyFilter(agency), ReviewYear: []int{year}})
+	docs, err := t.documents(ctx, agency,
+		search.Filters{Agency: agencyFilter(agency), ReviewYear: []int{year}},
+		search.Filters{Agency: agencyFilter(agency), Title: []string{"工作报告"}, Year: []int{year + 1}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -234,11 +240,23 @@ func (t *Tracker) actuals(ctx context.Context, agency string, year int) (map[str
 	return out, docs, nil
 }
 
-// documents returns the stored documents of agency that the filters select
-// (all pages of them).
-func (t *Tracker) documents(ctx context.Context, agency string, f search.Filters) ([]*search.Document, error) {
+// documents returns the stored documents of agency that any of the
+// filters selects (all pages of them).
+func (t *Tracker) documents(ctx context.Context, agency string, fs ...search.Filters) ([]*search.Document, error) {
 	var out []*search.Document
 	seen := map[string]bool{}
+	for _, f := range fs {
+		docs, err := t.select1(ctx, agency, f, seen)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, docs...)
+	}
+	return out, nil
+}
+
+func (t *Tracker) select1(ctx context.Context, agency string, f search.Filters, seen map[string]bool) ([]*search.Document, error) {
+	var out []*search.Document
 	for page := 1; page <= search.MaxPage; page++ {
 		q := &search.Query{Filters: f}
 		res, err := t.index.Search(ctx, q, &search.Request{Page: page, Size: search.MaxSize, Sort: search.SortDate, Mode: search.ModeDocuments})
