@@ -98,7 +98,15 @@ func TestCorpusReport(t *testing.T) {
 	sort.Slice(pool, func(i, j int) bool { return pool[i].ID < pool[j].ID })
 	rng := rand.New(rand.NewPCG(2026, 0))
 	rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
-	for i, tg := range pool[:min(20, len(pool))] {
+	// 20 targets, then 20 more among those with a result.
+	sample := pool[:min(20, len(pool))]
+	var withResult []Target
+	for _, tg := range pool[len(sample):] {
+		if tg.Actual != nil && len(withResult) < 20 {
+			withResult = append(withResult, tg)
+		}
+	}
+	for i, tg := range append(sample, withResult...) {
 		line := fmt.Sprintf("%2d. %s %d %s %s %s%s | %s", i+1, tg.Agency, tg.Year, tg.Indicator, tg.Comparison,
 			formatNumber(tg.Value), tg.Unit, tg.Source.Sentence)
 		if tg.Actual != nil {

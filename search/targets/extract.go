@@ -217,17 +217,16 @@ func (m *mention) comparison() string {
 	return Exact
 }
 
-// bounds is the interval a result's words allow: 5% is [5, 5], 超过3%
-// is [3, +∞), 近40% is (−∞, 40].
-func (m *mention) bounds() (lo, hi float64, loOpen, hiOpen bool) {
-	lo, hi = m.value, m.high
+// bound says whether a result's words make its number a bound: 超过3% is
+// a lower bound (LowerBound), 近40% an upper one (UpperBound), 5% neither.
+func (m *mention) bound() string {
 	switch {
 	case m.post == "以上" || m.pre == "超过" || m.pre == "高于" || m.pre == "不低于" || m.pre == "不少于" || m.more:
-		hiOpen = true
+		return LowerBound
 	case m.post == "以内" || m.post == "以下" || m.post == "之内" || m.post == "内" || m.pre == "近" || m.pre == "接近" || m.pre == "低于" || m.pre == "不超过":
-		loOpen = true
+		return UpperBound
 	}
-	return
+	return ""
 }
 
 // Sentence splitting and the sentences that are about other periods.

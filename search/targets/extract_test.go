@@ -1,6 +1,7 @@
 package targets
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -228,6 +229,19 @@ func TestJudge(t *testing.T) {
 	} {
 		c.tg.Actual = actual(c.text)
 		Judge(c.tg, 0)
+		// The status follows from what the JSON answer carries.
+		raw, err := json.Marshal(c.tg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Target
+		if err := json.Unmarshal(raw, &back); err != nil {
+			t.Fatal(err)
+		}
+		Judge(&back, 0)
+		if back.Status != c.tg.Status {
+			t.Errorf("%s: %s from the JSON form, %s from the extraction", c.text, back.Status, c.tg.Status)
+		}
 		if c.tg.Status != c.want {
 			t.Errorf("%s %s %g %g%s vs %s: %s (%s), want %s", c.tg.Indicator, c.tg.Comparison, c.tg.Value, c.tg.High, c.tg.Unit, c.text, c.tg.Status, c.tg.Reason, c.want)
 		}

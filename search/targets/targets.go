@@ -87,15 +87,22 @@ type Actual struct {
 	Year      int     `json:"year"`
 	Value     float64 `json:"value"`
 	High      float64 `json:"high,omitempty"`
-	// Qualifier is the word that makes the value a bound (超过, 以上, 近 …).
-	Qualifier string  `json:"qualifier,omitempty"`
-	Unit      string  `json:"unit"`
-	Phrase    string  `json:"phrase"`
-	Source    Passage `json:"source"`
-
-	lo, hi         float64 // in the unit's base
-	loOpen, hiOpen bool
+	// Qualifier is the words around the number that qualify it (超过,
+	// 以上, 近, 左右 …), as written.
+	Qualifier string `json:"qualifier,omitempty"`
+	// Bound is set when the words make the value a bound: 下限 (超过3%:
+	// the result is at least Value) or 上限 (近40%: at most Value).
+	Bound  string  `json:"bound,omitempty"`
+	Unit   string  `json:"unit"`
+	Phrase string  `json:"phrase"`
+	Source Passage `json:"source"`
 }
+
+// Bounds of a result.
+const (
+	LowerBound = "下限"
+	UpperBound = "上限"
+)
 
 // Link is the document page at paragraph n.
 func Link(docID string, n int) string {
@@ -291,8 +298,7 @@ func (t *Table) Actuals(d *search.Document, year int) []Actual {
 					if m.more && m.post != "多" {
 						a.Qualifier = strings.TrimSpace(a.Qualifier + " 多")
 					}
-					lo, hi, loOpen, hiOpen := m.bounds()
-					a.lo, a.hi, a.loOpen, a.hiOpen = lo*u.scale, hi*u.scale, loOpen, hiOpen
+					a.Bound = m.bound()
 					if !seen {
 						order = append(order, m.ind.Name)
 					}
@@ -372,10 +378,16 @@ func Judge(tg *Target, tol float64) {
 		return
 	}
 	iv := allowed(tg, tu.scale, tol)
+	// The values the result's words allow, in the base unit.
+	lo, hi := a.Value*au.scale, a.Value*au.scale
+	if a.High != 0 {
+		hi = a.High * au.scale
+	}
+	loOpen, hiOpen := a.Bound == UpperBound, a.Bound == LowerBound
 	switch {
-	case (iv.noLo || !a.loOpen && geq(a.lo, iv.lo)) && (iv.noHi || !a.hiOpen && geq(iv.hi, a.hi)):
+	case (iv.noLo || !loOpen && geq(lo, iv.lo)) && (iv.noHi || !hiOpen && geq(iv.hi, hi)):
 		tg.Status = Met
-	case !iv.noHi && !a.loOpen && !geq(iv.hi, a.lo), !iv.noLo && !a.hiOpen && !geq(a.hi, iv.lo):
+	case !iv.noHi && !loOpen && !geq(iv.hi, lo), !iv.noLo && !hiOpen && !geq(hi, iv.lo):
 		tg.Status = Missed
 	default:
 		tg.Status = NotCompared
@@ -396,10 +408,10 @@ func describeActual(a *Actual) string {
 	if a.High != 0 && a.High != a.Value {
 		s = formatNumber(a.Value) + a.Unit + "至" + formatNumber(a.High) + a.Unit
 	}
-	switch {
-	case a.loOpen:
+	switch a.Bound {
+	case UpperBound:
 		s = "不高于" + s
-	case a.hiOpen:
+	case LowerBound:
 		s = "不低于" + s
 	}
 	return s
