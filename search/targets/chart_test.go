@@ -150,3 +150,47 @@ func TestChartEdgeCases(t *testing.T) {
 		}
 	}
 }
+
+// TestReportAsked checks the report a user gets for names as typed.
+func TestReportAsked(t *testing.T) {
+	tr, err := New(reportIndex(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	full, err := tr.Report(ctx, "浙江省人民政府", 2025, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, err := tr.Report(ctx, "浙江", 2025, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(full.Targets) == 0 || len(short.Targets) != len(full.Targets) {
+		t.Errorf("浙江: %d targets, 浙江省人民政府: %d", len(short.Targets), len(full.Targets))
+	}
+	if len(full.Plans) != 1 || full.Plans[0].ID != "gwrp2025-234a7010" || len(full.Reviews) != 1 || full.Reviews[0].ID != "gwrp2026-234a7010" {
+		t.Errorf("plans %+v reviews %+v", full.Plans, full.Reviews)
+	}
+	sum := 0
+	for _, s := range Statuses {
+		sum += full.Counts[s]
+	}
+	if sum != len(full.Targets) {
+		t.Errorf("counts %v for %d targets", full.Counts, len(full.Targets))
+	}
+	one, err := tr.Report(ctx, "浙江", 0, "城镇调查失业率")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(one.Targets) != 2 || one.Indicator != "城镇调查失业率" || len(one.Years) != 2 || one.Years[0] != 2026 {
+		t.Errorf("one indicator over all years: %+v", one)
+	}
+	none, err := tr.Report(ctx, "九龙坡区", 0, "")
+	if err != nil || len(none.Targets) != 0 {
+		t.Errorf("a government without plans: %v %+v", err, none)
+	}
+	if _, err := tr.Report(ctx, "", 2025, ""); err == nil {
+		t.Error("no agency accepted")
+	}
+}
