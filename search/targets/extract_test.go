@@ -227,6 +227,8 @@ func TestJudge(t *testing.T) {
 		{target("广义货币供应量增长", Exact, 16, 0, "%"), "广义货币增长16.5%。", Met},
 		{target("社会消费品零售总额增长", About, 5.5, 0, "%"), "社会消费品零售总额达4.64万亿元。", NotCompared},
 		{target("居民消费价格涨幅", About, 2, 0, "%"), "居民消费价格下降0.1%。", Met},
+		{target("居民消费价格涨幅", About, 2, 0, "%"), "CPI微降0.1%。", Met},       // gwrp2026-749be811
+		{target("固定资产投资增长", About, 5, 0, "%"), "固定资产投资下降3.3%。", Missed}, // gwrp2026-066c5321
 	} {
 		c.tg.Actual = actual(c.text)
 		Judge(c.tg, 0)
