@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/gongkai/gongkai/indexer"
+	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/search/bleve"
 )
 
@@ -92,14 +93,14 @@ func readLabels(t *testing.T) []label {
 
 var (
 	indexOnce sync.Once
-	testIndex *bleve.Index
+	testIndex search.Index
 	indexErr  error
 )
 
 // reportIndex indexes the work reports of the sample corpus and of
 // testdata/targets, with the other documents their agencies issued (which
 // must not be taken for reports).
-func reportIndex(t *testing.T) *bleve.Index {
+func reportIndex(t *testing.T) search.Index {
 	t.Helper()
 	indexOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "targets-test")
