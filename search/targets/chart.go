@@ -134,7 +134,7 @@ func Chart(s *Series) []byte {
 	for _, p := range s.Points {
 		cx := x(p.Year)
 		label := fmt.Sprintf("%d年目标：%s（%s）", p.Year, p.TargetPhrase, p.Comparison)
-		open(&b, p.TargetLink, label)
+		linkStart(&b, p.TargetLink, label)
 		if p.Comparison == Range && p.TargetHigh != p.Target {
 			y1, y2 := y(p.Target), y(p.TargetHigh)
 			fmt.Fprintf(&b, `<path d="M%.1f %.1fV%.1fM%.1f %.1fh12M%.1f %.1fh12" stroke="#b45309" stroke-width="3" fill="none"/>`,
@@ -155,7 +155,7 @@ func Chart(s *Series) []byte {
 		if p.Reason != "" {
 			label += "；" + p.Reason
 		}
-		open(&b, p.ActualLink, label)
+		linkStart(&b, p.ActualLink, label)
 		switch p.Status {
 		case Met:
 			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="5" fill="%s"/>`, cx, cy, colour)
@@ -182,8 +182,8 @@ func Chart(s *Series) []byte {
 	return b.Bytes()
 }
 
-// open starts a link to href (when there is one) with a tooltip.
-func open(b *bytes.Buffer, href, label string) {
+// linkStart starts a link to href (when there is one) with a tooltip.
+func linkStart(b *bytes.Buffer, href, label string) {
 	if href == "" {
 		b.WriteString(`<a>`)
 	} else {

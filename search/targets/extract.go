@@ -96,8 +96,16 @@ type mention struct {
 	unit     string
 }
 
-// phrase is the text of the mention.
-func (m *mention) phrase(s string) string { return s[m.start:m.end] }
+// phrase is the text of the mention, its Latin letters upper case again
+// after folding (GDP, CPI, M2, PM2.5).
+func (m *mention) phrase(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}, s[m.start:m.end])
+}
 
 // mentions finds the indicators of t in the folded sentence s and the
 // numbers that follow them.

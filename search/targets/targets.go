@@ -68,7 +68,9 @@ type Target struct {
 	// High is the upper end of a 区间 (range) target; Value is its lower end.
 	High float64 `json:"high,omitempty"`
 	Unit string  `json:"unit"`
-	// Phrase is the target as the report states it, folded: 国内生产总值增长5%左右.
+	// Phrase is the target as the report states it, with full-width forms,
+	// traditional characters and Chinese-numeral percentages normalised:
+	// 国内生产总值增长5%左右.
 	Phrase string `json:"phrase"`
 	// Main is set for targets stated in the report's list of main targets
 	// (主要预期目标).
@@ -237,7 +239,7 @@ func (t *Table) Actuals(d *search.Document, year int) []Actual {
 	// a number): there the review starts at a paragraph that opens the
 	// year (刚刚过去的2025年，…) and ends where the plan's targets begin.
 	nextReport := docYear == year+1 && isWorkReport(d)
-	open := false
+	inYear := false // past such an opening
 	for _, s := range d.Sections {
 		inReview := s.Role == search.RoleReview && s.Year == year
 		if !inReview && !(nextReport && s.Role == search.RoleOther) {
@@ -250,13 +252,13 @@ func (t *Table) Actuals(d *search.Document, year int) []Actual {
 			case multiYearParaRe.MatchString(f):
 				multi = true
 			case yearParaRe.MatchString(f):
-				multi, open = false, true
+				multi, inYear = false, true
 			}
 			if mainCue(p.Text, docYear) > 0 {
-				open = false
+				inYear = false
 				continue
 			}
-			if p.Heading && utf8.RuneCountInString(p.Text) < 40 || !inReview && !open || otherYearPara(f, year) {
+			if p.Heading && utf8.RuneCountInString(p.Text) < 40 || !inReview && !inYear || otherYearPara(f, year) {
 				continue
 			}
 			for _, sen := range sentences(paragraphText(d, n, s.Last)) {
