@@ -199,8 +199,12 @@ func (c *Core) Search(ctx context.Context, q *Query, req *Request) (*Result, err
 func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Result, error) {
 	passages := req.Mode == ModePassages
 	size, from := req.Size, offset(req)
+	poolSize := PassagePool
+	if q.Question {
+		poolSize = QuestionPassagePool
+	}
 	if passages {
-		size, from = PassagePool, 0
+		size, from = poolSize, 0
 	}
 	// Documents whose title is exactly the query come first, whatever
 	// their score (a title typed as a question would otherwise compete
@@ -238,8 +242,8 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 	}
 	if len(pinned) > 0 {
 		hits = pinFirst(hits, pinned, offset(req), req.Size, passages)
-	} else if passages && len(hits) > PassagePool {
-		hits = hits[:PassagePool]
+	} else if passages && len(hits) > poolSize {
+		hits = hits[:poolSize]
 	}
 	ids := make([]string, len(hits))
 	for i, h := range hits {

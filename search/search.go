@@ -29,6 +29,10 @@ const (
 	MaxSections = 3   // sections shown per document
 	// PassagePool is how many top documents passage mode ranks sections from.
 	PassagePool = 200
+	// QuestionPassagePool is the pool of a question in passage mode: its
+	// ranking is already by relevance, and each of its documents is
+	// located for every content word.
+	QuestionPassagePool = 100
 	// FacetEntries is how many values each facet lists.
 	FacetEntries = 10
 	// QuestionFacetPool is how many of a question's best matches its

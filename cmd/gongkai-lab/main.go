@@ -8,6 +8,9 @@
 //	gongkai-lab eval        --index DIR --queries FILE --qrels FILE [--split dev|train|all] [-k 100] [--json]
 //	gongkai-lab convert-stard [--text-only] STARD_CORPUS.jsonl OUT.jsonl
 //	gongkai-lab learn-expansions --queries FILE --qrels FILE --corpus STARD_CORPUS.jsonl [--split train] [--out FILE]
+//	gongkai-lab hostile [--url URL] [--ceiling 1s] [--random N]
+//	gongkai-lab writes  [--url URL] [--log FILE] [--batch N] [-n N]
+//	gongkai-lab verify  [--url URL] LOG...
 //
 // Every command that reads an index takes the engine flags of gongkai
 // (--engine, --index, --opensearch).
@@ -34,6 +37,11 @@ const usage = `gongkai-lab — 公开检索的测量工具
   gongkai-lab eval --index DIR --queries F --qrels F [--split dev] 排序质量（R@k、MRR、nDCG）
   gongkai-lab convert-stard [--text-only] STARD_CORPUS OUT         转换 STARD 法条语料
   gongkai-lab learn-expansions --queries F --qrels F --corpus F    学习查询扩展（仅用训练集）
+
+可靠性（对运行中的服务，见 bench/reliability.sh）:
+  gongkai-lab hostile [--url URL] [--ceiling 1s] [--random N]      恶意查询：0 个 5xx、耗时上限
+  gongkai-lab writes [--url URL] [--log FILE] [-n N]               持续写入并记录已确认的 id
+  gongkai-lab verify [--url URL] LOG...                            核对已确认的文档都在索引中
 
 读取索引的命令都接受 --engine bleve|opensearch、--index DIR、--opensearch URL。
 每个子命令的参数: gongkai-lab <子命令> -h
@@ -76,6 +84,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdConvertSTARD(rest, stdout, stderr)
 	case "learn-expansions":
 		return cmdLearnExpansions(rest, stdout, stderr)
+	case "hostile":
+		return cmdHostile(ctx, rest, stdout, stderr)
+	case "writes":
+		return cmdWrites(ctx, rest, stdout, stderr)
+	case "verify":
+		return cmdVerify(ctx, rest, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
