@@ -92,7 +92,7 @@ running() {
 	local pid cmdline
 	pid=$(pid_of "$1")
 	[ -n "$pid" ] || return 1
-	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
 	[[ $cmdline == *"${1%.pid}"* ]] && echo "$pid"
 }
 
@@ -102,11 +102,12 @@ urls() {
 	echo "$out"
 }
 
-# health prints "STATUS NODES" from the first node that answers, or "down 0".
+# health [PORT] prints "STATUS NODES" as seen by the node on PORT, or else by the
+# first node that answers; "down 0" when none does.
 health() {
-	local i body
-	for ((i = 0; i < nodes; i++)); do
-		if body=$(curl -fsS -m 3 "http://127.0.0.1:$((http_base + i))/_cluster/health" 2>/dev/null); then
+	local port body
+	for port in ${1:-$(seq "$http_base" $((http_base + nodes - 1)))}; do
+		if body=$(curl -fsS -m 3 "http://127.0.0.1:$port/_cluster/health" 2>/dev/null); then
 			echo "$(sed -n 's/.*"status":"\([a-z]*\)".*/\1/p' <<<"$body") $(sed -n 's/.*"number_of_nodes":\([0-9]*\).*/\1/p' <<<"$body")"
 			return
 		fi
@@ -291,11 +292,12 @@ runner_control() {
 
 # --- waiting -------------------------------------------------------------------------
 
-# wait_green WANT_NODES: until the cluster is green with that many nodes, or timeout.
+# wait_green [PORT]: until the cluster is green with all its nodes, as seen by the node
+# on PORT (a restarted node: only once it has joined) or by any node; or timeout.
 wait_green() {
-	local want=$1 start=$SECONDS status count last="" f
+	local want=$nodes start=$SECONDS status count last="" f
 	while :; do
-		read -r status count <<<"$(health)"
+		read -r status count <<<"$(health "${1:-}")"
 		if [ "$status" = green ] && [ "$count" -eq "$want" ]; then
 			log "green with $count nodes after $((SECONDS - start))s"
 			return 0
@@ -390,7 +392,7 @@ cmd_start() {
 		done
 	fi
 
-	wait_green "$nodes"
+	wait_green
 	trap - EXIT
 	log "$mode cluster up in $((SECONDS - began))s, RSS $(rss_mb) MB"
 	echo "GONGKAI_OPENSEARCH=$(urls)"
@@ -487,8 +489,8 @@ cmd_start_node() {
 		check_ports $(node_ports "$i")
 		launch_dist_node "$i"
 	fi
-	log "n$i starting; waiting for green with $nodes nodes"
-	wait_green "$nodes"
+	log "n$i starting; waiting until it has joined and the cluster is green"
+	wait_green "$((http_base + i - 1))"
 }
 
 # --- main ----------------------------------------------------------------------------
