@@ -10,7 +10,9 @@
 #
 # Progress goes to stderr; `start` and `status` print one line on stdout,
 #   GONGKAI_OPENSEARCH=http://127.0.0.1:9201,...
-# so `export "$(cluster.sh start)"` sets the variable.
+# Capture it in an assignment of its own, so that a failed start stops a set -e script
+# (`export "$(cluster.sh start)"` would hide the failure):
+#   line=$(cluster.sh start); export "$line"
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,7 +37,7 @@ die() {
 }
 
 usage() {
-	sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -75,14 +77,15 @@ pid_files() {
 	fi
 }
 
-pid_of() { [ -f "$1" ] && cat "$1" || true; }
+pid_of() { if [ -f "$1" ]; then cat "$1"; fi; }
 
-# alive PID: the process exists and is not a zombie. Once a pid is known to be ours,
-# waits use this: a JVM that is shutting down may show an empty command line.
-alive() {
-	local stat
-	stat=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-	[[ $stat != Z* ]]
+# Each node (or the runner JVM) leads a process group of its own (setsid), so signals
+# go to the group: bin/opensearch runs short-lived Java helpers before it execs the node.
+
+# group_alive PID: some process of PID's group is alive (not a zombie). Once a pid is
+# known to be ours, waits use this: a JVM shutting down may show an empty command line.
+group_alive() {
+	ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
 }
 
 # running PIDFILE prints the pid when that process is alive and its command line
@@ -244,17 +247,15 @@ launch_dist_node() {
 	java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 	local cmd=("$home/bin/opensearch")
 	if [ "$(id -u)" -eq 0 ]; then
-		# setpriv execs (no fork), so the pid stays the node's own.
 		cmd=(setpriv --reuid="$os_user" --regid="$os_user" --init-groups -- "${cmd[@]}")
 	fi
-	# The node runs in the foreground of a background subshell that execs into it
-	# (bin/opensearch execs java): $! is the node's pid from the first instant, so
-	# `stop` can end it even if it never comes up. SIGHUP is ignored like nohup does.
+	# A background subshell execs setsid, setpriv, bin/opensearch and finally java, none
+	# of which forks: $! is the node's pid (and process group) from the first instant,
+	# so `stop` can end it even if it never comes up.
 	(
 		cd "$home"
-		trap '' HUP
 		export JAVA_HOME=$java_home OPENSEARCH_JAVA_HOME=$java_home
-		exec "${cmd[@]}" >"$home/logs/stdout.log" 2>&1 </dev/null
+		exec setsid "${cmd[@]}" >"$home/logs/stdout.log" 2>&1 </dev/null
 	) &
 	echo $! >"$home.pid"
 }
@@ -266,8 +267,7 @@ launch_runner() {
 	mkdir -p "$base"
 	rm -f "$base/control" "$base/control.out"
 	(
-		trap '' HUP
-		exec java "-Xms$runner_heap" "-Xmx$runner_heap" -cp "$(cat "$dir/runner.classpath")" \
+		exec setsid java "-Xms$runner_heap" "-Xmx$runner_heap" -cp "$(cat "$dir/runner.classpath")" \
 			"$here/RunnerCluster.java" "$base" "$cluster_name" "$nodes" "$http_base" "$transport_base" \
 			>"$dir/runner.log" 2>&1 </dev/null
 	) &
@@ -321,7 +321,7 @@ wait_green() {
 }
 
 show_logs() {
-	local f
+	local f i
 	if [ "$mode" = runner ]; then
 		f="$dir/runner.log"
 		[ -f "$f" ] && {
@@ -349,13 +349,13 @@ cmd_start() {
 	[ -n "$dir" ] && [ "$dir" != / ] && [[ $dir != *[[:space:]]* ]] || die "bad --dir (empty, / or with spaces)"
 	dir=$(mkdir -p "$dir" && cd "$dir" && pwd)
 
-	if [ -f "$(state_file)" ]; then
-		local want_mode=$mode want_nodes=$nodes f
-		load_state
-		for f in $(pid_files); do
-			if running "$f" >/dev/null; then die "a cluster is already running from $dir (cluster.sh stop --dir $dir)"; fi
-		done
-		mode=$want_mode nodes=$want_nodes
+	# A subshell, so the old state does not replace this start's options.
+	if (
+		load_state || exit 1
+		for f in $(pid_files); do if running "$f" >/dev/null; then exit 0; fi; done
+		exit 1
+	); then
+		die "a cluster is already running from $dir (cluster.sh stop --dir $dir)"
 	fi
 
 	local ports=() i
@@ -374,8 +374,10 @@ cmd_start() {
 	fi
 	save_state
 	local began=$SECONDS
-	# From here on, any failure stops whatever was launched.
+	# From here on, any failure or interruption stops whatever was launched.
 	trap 'show_logs; log "start failed; stopping what was started"; cmd_stop' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 
 	if [ "$mode" = runner ]; then
 		fetch_runner
@@ -393,7 +395,7 @@ cmd_start() {
 	fi
 
 	wait_green
-	trap - EXIT
+	trap - EXIT INT TERM
 	log "$mode cluster up in $((SECONDS - began))s, RSS $(rss_mb) MB"
 	echo "GONGKAI_OPENSEARCH=$(urls)"
 }
@@ -406,19 +408,18 @@ cmd_stop() {
 	local f pid pids="" left waited=0
 	for f in $(pid_files); do
 		if pid=$(running "$f"); then
-			kill -TERM "$pid" 2>/dev/null || true
+			kill -TERM -- "-$pid" 2>/dev/null || true
 			pids+=" $pid"
 		fi
 	done
 	# Give the nodes 30 s to close cleanly, then kill what is left.
 	while :; do
 		left=""
-		for pid in $pids; do if alive "$pid"; then left+=" $pid"; fi; done
+		for pid in $pids; do if group_alive "$pid"; then left+=" $pid"; fi; done
 		[ -n "$left" ] || break
 		if ((waited++ >= 300)); then
-			log "still running after 30s, sending SIGKILL to:$left"
-			# shellcheck disable=SC2086
-			kill -KILL $left 2>/dev/null || true
+			log "still running after 30s, sending SIGKILL to the groups of:$left"
+			for pid in $left; do kill -KILL -- "-$pid" 2>/dev/null || true; done
 			sleep 1
 			break
 		fi
@@ -461,8 +462,8 @@ cmd_stop_node() {
 		log "n$i is not running"
 		return 0
 	}
-	kill -TERM "$pid"
-	while alive "$pid"; do
+	kill -TERM -- "-$pid"
+	while group_alive "$pid"; do
 		((waited++ < 300)) || die "n$i still running 30s after SIGTERM"
 		sleep 0.1
 	done
@@ -474,8 +475,8 @@ cmd_kill_node() {
 	[ "$mode" = dist ] || die "kill-node needs --mode dist (runner nodes share one JVM); use stop-node"
 	f=$(node_home "$i").pid
 	pid=$(running "$f") || die "n$i is not running"
-	kill -KILL "$pid"
-	while alive "$pid"; do sleep 0.05; done
+	kill -KILL -- "-$pid"
+	while group_alive "$pid"; do sleep 0.05; done
 	log "n$i (pid $pid) killed with SIGKILL at $(date +%T.%N | cut -c1-12)"
 }
 
@@ -518,7 +519,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ -d "$dir" ] && dir=$(cd "$dir" && pwd)
+if [ -d "$dir" ]; then dir=$(cd "$dir" && pwd); fi
 
 case $command in
 start) cmd_start ;;
