@@ -97,6 +97,9 @@ type Matcher struct {
 	needBigram, needEdge []bool
 	fail                 []int // KMP failure function over unit texts
 	needles              [][]rune
+	// seg is folded text every match holds verbatim: the longest run of
+	// joined Chinese characters of the phrase, else its first unit.
+	seg string
 }
 
 // NewMatcher returns a matcher for phrase, or nil when the phrase has no
@@ -146,8 +149,28 @@ func NewMatcher(phrase string) *Matcher {
 		m.fail[i] = k
 	}
 	m.needles = needlesOf(units)
+	m.seg = units[0].Text
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && units[j].Joined {
+			j++
+		}
+		if j-i > 1 && j-i > len([]rune(m.seg)) {
+			var b strings.Builder
+			for _, u := range units[i:j] {
+				b.WriteString(u.Text)
+			}
+			m.seg = b.String()
+		}
+		i = j
+	}
 	return m
 }
+
+// MayMatchFolded reports whether folded text (FoldString of a text) can
+// hold a match: it contains the phrase's longest run of joined characters.
+// It is exact where MayMatch is approximate, at the cost of folding.
+func (m *Matcher) MayMatchFolded(folded string) bool { return strings.Contains(folded, m.seg) }
 
 // Len returns the number of units a match covers.
 func (m *Matcher) Len() int { return len(m.units) }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/analyzer"
 )
@@ -10,6 +11,13 @@ import (
 // sections, snippets and whole-document highlights, whatever the
 // document holds.
 const maxSpans = 20000
+
+// MaxAnalyzedBytes bounds the paragraph text analysed to locate matches
+// in one document for one search (as Elasticsearch's
+// index.highlight.max_analyzed_offset does): in a document of many
+// megabytes, sections and highlights come from the first megabyte of
+// paragraphs that hold the query, and a search stays fast.
+const MaxAnalyzedBytes = 1 << 20
 
 // locate finds where the clauses of a plan match in the body of doc, in
 // byte offsets of Document.Body. Only paragraphs whose raw text may hold
@@ -22,6 +30,7 @@ func locate(ctx context.Context, doc *Document, locs []locator) []Span {
 	}
 	var spans []Span
 	off := 0
+	analysed := 0
 	cand := make([]locator, 0, len(locs))
 	for i, p := range doc.Paragraphs {
 		start := off
@@ -50,6 +59,7 @@ func locate(ctx context.Context, doc *Document, locs []locator) []Span {
 			continue
 		}
 		var units []analyzer.Unit
+		folded := ""
 		for _, l := range cand {
 			if l.m.Single() {
 				l.m.FindRaw(p.Text, func(s, e int) bool {
@@ -61,8 +71,24 @@ func locate(ctx context.Context, doc *Document, locs []locator) []Span {
 				}
 				continue
 			}
+			if folded == "" {
+				folded = analyzer.FoldString(p.Text)
+			}
+			if !l.m.MayMatchFolded(folded) {
+				continue
+			}
 			if units == nil {
-				units = analyzer.Units(p.Text)
+				text := p.Text
+				if left := MaxAnalyzedBytes - analysed; len(text) > left {
+					if left <= 0 {
+						return spans
+					}
+					// A paragraph larger than what is left of the budget
+					// is analysed up to the budget.
+					text = text[:runeStart(text, left)]
+				}
+				analysed += len(text)
+				units = analyzer.Units(text)
 			}
 			n := l.m.Len()
 			l.m.Find(units, func(first int) bool {
@@ -75,4 +101,12 @@ func locate(ctx context.Context, doc *Document, locs []locator) []Span {
 		}
 	}
 	return spans
+}
+
+// runeStart returns the largest index ≤ i that starts a rune of s.
+func runeStart(s string, i int) int {
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
 }
