@@ -51,8 +51,7 @@ const workReport = "政府工作报告"
 // Two documents whose titles have the same key are versions of one text.
 // Work reports are keyed by government instead (see Versions).
 func TitleKey(title string) string {
-	t := normalize(title)
-	t = revisionRe.ReplaceAllString(normalize(title), "")
+	t := revisionRe.ReplaceAllString(normalize(title), "")
 	t = revisionWordRe.ReplaceAllString(t, "")
 	t = yearRe.ReplaceAllString(t, "")
 	return t
