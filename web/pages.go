@@ -344,6 +344,7 @@ type docPage struct {
 	Matches   int
 	Permalink string
 	Back      string
+	Versions  *versionsBlock // other versions of the document (compare.go)
 }
 
 type metaRow struct {
@@ -410,6 +411,7 @@ func (s *Server) serveDocPageErr(r *http.Request) (*docPage, error) {
 	if p.Query != "" {
 		p.Back = searchURL(p.Query)
 	}
+	p.Versions = s.docVersions(r, d)
 	for _, m := range []metaRow{
 		{Label: "发文机关", Value: d.Agency}, {Label: "发文字号", Value: d.DocNumber},
 		{Label: "发布日期", Value: d.Date}, {Label: "成文日期", Value: d.DateWritten},
