@@ -1,8 +1,10 @@
 package compare
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -21,43 +23,52 @@ var testFiles = []string{
 }
 
 var (
-	docsOnce sync.Once
-	docs     map[string]*search.Document
-	docsErr  error
+	linesOnce sync.Once
+	lines     map[string][]byte // record lines by document id
+	linesErr  error
+	docsMu    sync.Mutex
+	docs      = map[string]*search.Document{}
 )
 
-// doc returns a document of the test files by id.
+// idRe finds a record's id (the corpus writes it first).
+var idRe = regexp.MustCompile(`^\{\s*"id":\s*"([^"]+)"`)
+
+// doc returns a document of the test files by id. Records are parsed when
+// first asked for: the files hold some 300 documents, the tests use a few.
 func doc(t testing.TB, id string) *search.Document {
 	t.Helper()
-	docsOnce.Do(func() {
-		docs = map[string]*search.Document{}
+	linesOnce.Do(func() {
+		lines = map[string][]byte{}
 		for _, name := range testFiles {
-			f, err := os.Open(name)
+			data, err := os.ReadFile(name)
 			if err != nil {
-				docsErr = err
+				linesErr = err
 				return
 			}
-			err = indexer.ReadJSONL(f, func(d *search.Document, line int, n int64, err error) error {
-				if err != nil {
-					return err
+			for _, l := range bytes.Split(data, []byte("\n")) {
+				if m := idRe.FindSubmatch(l); m != nil {
+					lines[string(m[1])] = l
 				}
-				docs[d.ID] = d
-				return nil
-			})
-			f.Close()
-			if err != nil {
-				docsErr = err
-				return
 			}
 		}
 	})
-	if docsErr != nil {
-		t.Fatal(docsErr)
+	if linesErr != nil {
+		t.Fatal(linesErr)
 	}
-	d, ok := docs[id]
+	docsMu.Lock()
+	defer docsMu.Unlock()
+	if d, ok := docs[id]; ok {
+		return d
+	}
+	l, ok := lines[id]
 	if !ok {
 		t.Fatalf("no document %s in the test files", id)
 	}
+	d, err := indexer.ParseRecord(l)
+	if err != nil {
+		t.Fatalf("%s: %v", id, err)
+	}
+	docs[id] = d
 	return d
 }
 
