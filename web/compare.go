@@ -206,16 +206,11 @@ type planItemView struct {
 }
 
 type planMatchView struct {
-	Op               string
-	OlderURL         string
-	NewerURL         string
-	OlderPara        int
-	NewerPara        int
-	OlderHTML        template.HTML
-	NewerHTML        template.HTML
-	Path             string
-	Same             bool
-	SimilarityString string
+	OlderURL, NewerURL   string
+	OlderPara, NewerPara int
+	OlderHTML, NewerHTML template.HTML
+	Same                 bool
+	Similarity           string // two decimals
 }
 
 func planItems(items []compare.PlanItem) []planItemView {
@@ -230,10 +225,10 @@ func newPlanView(p *compare.PlanDiff) *planView {
 	v := &planView{PlanDiff: p, OlderURL: docPath(p.Older.DocID), NewerURL: docPath(p.Newer.DocID),
 		New: planItems(p.New), Dropped: planItems(p.Dropped)}
 	for _, c := range p.Carried {
-		m := planMatchView{Op: c.Op, Same: c.Op == compare.Same,
+		m := planMatchView{Same: c.Op == compare.Same,
 			OlderURL: docPath(c.Older.DocID) + "#p-" + strconv.Itoa(c.Older.Paragraph), OlderPara: c.Older.Paragraph,
 			NewerURL: docPath(c.Newer.DocID) + "#p-" + strconv.Itoa(c.Newer.Paragraph), NewerPara: c.Newer.Paragraph,
-			Path: strings.Join(c.Newer.Path, " › "), SimilarityString: strconv.FormatFloat(c.Similarity, 'f', 2, 64)}
+			Similarity: strconv.FormatFloat(c.Similarity, 'f', 2, 64)}
 		if c.Op == compare.Same {
 			m.OlderHTML = template.HTML(html.EscapeString(c.Older.Text))
 			m.NewerHTML = m.OlderHTML

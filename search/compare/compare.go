@@ -233,10 +233,10 @@ func Compare(a, b *search.Document) *Diff {
 	i, j := 0, 0
 	emitGap := func(ti, tj int) {
 		for ; i < ti; i++ {
-			d.Sections = append(d.Sections, d.oneSided(&sa[i], Removed))
+			d.Sections = append(d.Sections, oneSided(&sa[i], Removed))
 		}
 		for ; j < tj; j++ {
-			d.Sections = append(d.Sections, d.oneSided(&sb[j], Added))
+			d.Sections = append(d.Sections, oneSided(&sb[j], Added))
 		}
 	}
 	for _, p := range pairs {
@@ -257,7 +257,7 @@ func Compare(a, b *search.Document) *Diff {
 
 // oneSided is a section only one side has: all its sentences added or
 // removed.
-func (d *Diff) oneSided(s *section, op string) SectionDiff {
+func oneSided(s *section, op string) SectionDiff {
 	ref := s.ref
 	sd := SectionDiff{Op: op, Sentences: make([]SentenceDiff, 0, len(s.sentences))}
 	for _, t := range s.sentences {

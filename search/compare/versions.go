@@ -100,7 +100,7 @@ func Versions(ctx context.Context, idx Searcher, d *search.Document) ([]Version,
 	key := TitleKey(d.Title)
 	if report {
 		f.Title = []string{workReport}
-		core := commitments.AgencyCore(agencyOf(d.Agency, ""))
+		core := commitments.AgencyCore(d.Agency)
 		if core == "" {
 			// No agency: the government is in the title (1954年中华人民共和国
 			// 国务院政府工作报告); ask for the title without its year.
