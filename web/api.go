@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,24 +53,41 @@ func searchRequest(r *http.Request) (search.Request, error) {
 	return search.Request{Query: q.Get("q"), Page: page, Size: size, Sort: q.Get("sort"), Mode: q.Get("mode")}, nil
 }
 
-// runSearch runs a search and records its latency.
+// runSearch runs a search within the server's time limit and records its
+// latency. A search that runs out of time is logged as such and stopped.
 func (s *Server) runSearch(r *http.Request, req search.Request) (*search.Result, error) {
 	idx := s.index()
 	if idx == nil {
 		return nil, errNotReady
 	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.searchTimeout)
+	defer cancel()
 	t0 := time.Now()
-	res, err := search.Run(r.Context(), idx, req)
-	if err == nil {
+	res, err := search.Run(ctx, idx, req)
+	switch {
+	case err == nil:
 		s.metrics.search.WithLabelValues(res.Mode).Observe(time.Since(t0).Seconds())
+	case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil:
+		s.metrics.timeouts.Inc()
+		s.log.Warn().Str("q", req.Query).Str("mode", req.Mode).Dur("limit", s.searchTimeout).
+			Float64("duration_ms", float64(time.Since(t0).Microseconds())/1000).Msg("search ran out of time")
+		err = fmt.Errorf("search %q: %w", req.Query, context.DeadlineExceeded)
 	}
 	return res, err
 }
 
 func (s *Server) serveSearchAPI(w http.ResponseWriter, r *http.Request) {
-	res, err := s.serveSearchAPIErr(r)
+	format, err := exportFormat(r)
+	var res *search.Result
+	if err == nil {
+		res, err = s.serveSearchAPIErr(r)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if format == formatCSV {
+		writeCSV(w, r, "gongkai-search.csv", searchCSV(res, baseURL(r)))
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
@@ -149,11 +167,15 @@ func (s *Server) loadDocument(r *http.Request) (*search.Document, error) {
 
 func (s *Server) serveDocumentAPI(w http.ResponseWriter, r *http.Request) {
 	doc, err := s.serveDocumentAPIErr(r)
+	var body []byte
+	if err == nil {
+		body, err = encodeJSON(doc)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, doc)
+	writeCacheable(w, r, "application/json; charset=utf-8", cacheDocument, body)
 }
 
 func (s *Server) serveDocumentAPIErr(r *http.Request) (*apiDocument, error) {

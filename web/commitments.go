@@ -54,9 +54,17 @@ func (s *Server) commitmentsReport(r *http.Request, agency string, year int, sta
 }
 
 func (s *Server) serveCommitmentsAPI(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.serveCommitmentsAPIErr(r)
+	format, err := exportFormat(r)
+	var rep *commitments.Report
+	if err == nil {
+		rep, err = s.serveCommitmentsAPIErr(r)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if format == formatCSV {
+		writeCSV(w, r, "gongkai-commitments.csv", commitmentsCSV(rep, baseURL(r)))
 		return
 	}
 	writeJSON(w, http.StatusOK, rep)
@@ -84,6 +92,7 @@ type commitmentsPage struct {
 	Statuses []link // status filter, with counts
 	Groups   []commitmentGroup
 	Total    int
+	Exports  []link // the report as CSV and JSON
 }
 
 // commitmentGroup is the commitments of one plan section.
@@ -180,6 +189,7 @@ func (s *Server) serveCommitmentsPageErr(r *http.Request) (*commitmentsPage, int
 	}
 	p.Report = rep
 	p.Total = len(rep.Commitments)
+	p.Exports = commitmentsExports(agency, year, status)
 	p.Statuses = append(p.Statuses, link{Text: "全部 " + strconv.Itoa(p.Total), URL: commitmentsURL(agency, year), Active: status == ""})
 	for _, st := range commitments.Statuses {
 		if c := rep.Counts[st]; c > 0 {

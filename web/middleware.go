@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"runtime/debug"
@@ -26,6 +27,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap gives http.ResponseController the writer underneath.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
@@ -35,34 +39,70 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-func routeName(r *http.Request) string {
-	if rt := mux.CurrentRoute(r); rt != nil && rt.GetName() != "" {
-		return rt.GetName()
-	}
-	return "other"
+// requestInfo is what the access log learns from inside the router.
+type requestInfo struct{ route string }
+
+type requestInfoKey struct{}
+
+// nameRoute records the name of the matched route for the access log.
+func nameRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+			if rt := mux.CurrentRoute(r); rt != nil && rt.GetName() != "" {
+				info.route = rt.GetName()
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
-// logMiddleware writes the access log and the request metrics.
+// logMiddleware writes the access log and the request metrics of every
+// request, matched or not. A request whose client went away before the
+// answer is logged with status 499.
 func (s *Server) logMiddleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t0 := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
+		info := &requestInfo{route: "other"}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info)))
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
+		if r.Context().Err() != nil && sw.status >= 500 {
+			sw.status = StatusClientClosedRequest
+		}
 		d := time.Since(t0)
-		route := routeName(r)
-		s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
-		s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
-		s.log.Info().
-			Str("method", r.Method).
+		s.metrics.requests.WithLabelValues(info.route, r.Method, strconv.Itoa(sw.status)).Inc()
+		s.metrics.latency.WithLabelValues(info.route).Observe(d.Seconds())
+		ev := s.log.Info()
+		if sw.status == StatusClientClosedRequest {
+			ev = ev.Bool("client_gone", true)
+		}
+		ev.Str("method", r.Method).
 			Str("path", r.URL.RequestURI()).
-			Str("route", route).
+			Str("route", info.route).
 			Int("status", sw.status).
 			Int("bytes", sw.bytes).
 			Float64("duration_ms", float64(d.Microseconds())/1000).
 			Msg("request")
+	})
+}
+
+// contentSecurityPolicy allows the site's own script, styles and images
+// only: no inline script, no framing, forms only to the site.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// securityHeaders sets the security headers of every response.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		// Links to source pages carry the origin only, never a query.
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -87,6 +127,7 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	search   *prometheus.HistogramVec
+	timeouts prometheus.Counter
 }
 
 func newMetrics(reg *prometheus.Registry, docs func() float64) *metrics {
@@ -102,8 +143,11 @@ func newMetrics(reg *prometheus.Registry, docs func() float64) *metrics {
 			Name: "gongkai_search_duration_seconds", Help: "Search latency (parsing, index, sections and snippets) by mode.",
 			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1},
 		}, []string{"mode"}),
+		timeouts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "gongkai_search_timeouts_total", Help: "Searches stopped because they ran out of their time (answered 503).",
+		}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.search,
+	reg.MustRegister(m.requests, m.latency, m.search, m.timeouts,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gongkai_index_documents", Help: "Documents in the index."}, docs),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

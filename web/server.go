@@ -1,20 +1,21 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
@@ -28,6 +29,9 @@ const (
 	MaxBodyBytes = 16 << 20
 	// MaxDocsPerPost bounds the documents of one POST.
 	MaxDocsPerPost = 2000
+	// DefaultSearchTimeout bounds the running time of one search (a page,
+	// an API call, a feed or an export) when Options.SearchTimeout is 0.
+	DefaultSearchTimeout = 5 * time.Second
 )
 
 //go:embed templates/*.html
@@ -44,6 +48,9 @@ type Options struct {
 	Log zerolog.Logger
 	// Registry receives the metrics; nil uses a new registry.
 	Registry *prometheus.Registry
+	// SearchTimeout bounds each search; a search that runs out answers
+	// 503. 0 means DefaultSearchTimeout.
+	SearchTimeout time.Duration
 }
 
 // Server is gongkai's HTTP face: the JSON API, the HTML pages, health
@@ -51,12 +58,16 @@ type Options struct {
 // index waits for SetIndex (until then /readyz and the search routes
 // answer 503).
 type Server struct {
-	idx     atomic.Pointer[indexRef]
-	token   string
-	log     zerolog.Logger
-	metrics *metrics
-	pages   *template.Template
-	router  *mux.Router
+	idx           atomic.Pointer[indexRef]
+	token         string
+	log           zerolog.Logger
+	metrics       *metrics
+	pages         *template.Template
+	router        *mux.Router
+	handler       http.Handler
+	searchTimeout time.Duration
+	// now is the clock for citation dates (引用日期).
+	now func() time.Time
 }
 
 type indexRef struct{ search.Index }
@@ -67,14 +78,15 @@ func New(o Options) *Server {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	s := &Server{token: o.Token, log: o.Log}
+	s := &Server{token: o.Token, log: o.Log, searchTimeout: o.SearchTimeout, now: time.Now}
+	if s.searchTimeout <= 0 {
+		s.searchTimeout = DefaultSearchTimeout
+	}
 	s.metrics = newMetrics(reg, s.count)
 	s.pages = template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html"))
 	r := mux.NewRouter()
 	r.NotFoundHandler = http.HandlerFunc(s.serveNotFound)
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, &httpError{http.StatusMethodNotAllowed, "不支持该请求方法"})
-	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(s.serveMethodNotAllowed)
 	handle := func(name, path string, h http.HandlerFunc, methods ...string) {
 		r.Handle(path, h).Methods(methods...).Name(name)
 	}
@@ -83,6 +95,7 @@ func New(o Options) *Server {
 	handle("doc", "/doc/{id}", s.serveDocPage, http.MethodGet, http.MethodHead)
 	handle("commitments", "/commitments", s.serveCommitmentsPage, http.MethodGet, http.MethodHead)
 	handle("compare", "/compare", s.serveComparePage, http.MethodGet, http.MethodHead)
+	handle("feed", "/feed", s.serveFeed, http.MethodGet, http.MethodHead)
 	handle("api_search", "/api/search", s.serveSearchAPI, http.MethodGet)
 	handle("api_commitments", "/api/commitments", s.serveCommitmentsAPI, http.MethodGet)
 	handle("api_compare", "/api/compare", s.serveCompareAPI, http.MethodGet)
@@ -92,10 +105,16 @@ func New(o Options) *Server {
 	handle("healthz", "/healthz", s.serveHealthz, http.MethodGet, http.MethodHead)
 	handle("readyz", "/readyz", s.serveReadyz, http.MethodGet, http.MethodHead)
 	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{})).Name("metrics")
-	static, _ := fs.Sub(staticFS, "static")
-	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", cacheFor(http.FileServer(http.FS(static)), time.Hour))).Name("static")
-	r.Use(s.recoverMiddleware, s.logMiddleware)
+	r.PathPrefix("/static/").HandlerFunc(s.serveStatic).Methods(http.MethodGet, http.MethodHead).Name("static")
+	r.Use(nameRoute)
 	s.router = r
+	// Compression: gzip, and zstd for browsers that ask for it (gzhttp
+	// negotiates, sets Vary and skips small or already compressed bodies).
+	compress, err := gzhttp.NewWrapper(gzhttp.MinSize(1024))
+	if err != nil {
+		panic(err) // only for invalid options, which are fixed here
+	}
+	s.handler = s.logMiddleware(securityHeaders(compress(s.recoverMiddleware(r))))
 	return s
 }
 
@@ -121,8 +140,8 @@ func (s *Server) count() float64 {
 	return 0
 }
 
-// ServeHTTP routes a request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+// ServeHTTP answers a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // httpError is an error with the status and message to show the user.
 type httpError struct {
@@ -133,6 +152,14 @@ type httpError struct {
 func (e *httpError) Error() string { return e.msg }
 
 var errNotReady = &httpError{http.StatusServiceUnavailable, "服务正在启动（加载词典、打开索引），请稍后再试"}
+
+// StatusClientClosedRequest is the status logged for a request whose
+// client went away before the answer (nginx's 499); its work is stopped.
+const StatusClientClosedRequest = 499
+
+// msgTooExpensive answers a search that ran out of its time.
+const msgTooExpensive = "查询过于复杂，未能在限定时间内完成，已停止。请减少关键词或 OR 的数量、少用单个汉字，" +
+	"或加上筛选条件（如 年份:2024、机关:国务院、文种:通知）缩小范围后再试。"
 
 // classify turns an error into the status and the message a user sees.
 // Anything not known to be the user's doing is a 500 with a generic text.
@@ -149,8 +176,11 @@ func classify(err error) (int, string) {
 		return http.StatusNotFound, "没有找到该文档"
 	case errors.As(err, &mb):
 		return http.StatusRequestEntityTooLarge, "请求内容过大"
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable, "请求已取消或超时"
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, msgTooExpensive
+	case errors.Is(err, context.Canceled):
+		// The server never cancels a request itself: the client left.
+		return StatusClientClosedRequest, "请求已取消"
 	}
 	return http.StatusInternalServerError, "服务器内部错误"
 }
@@ -159,25 +189,64 @@ func classify(err error) (int, string) {
 // otherwise.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := classify(err)
-	if status >= 500 && status != http.StatusServiceUnavailable {
+	switch {
+	case status == StatusClientClosedRequest:
+		w.WriteHeader(status) // for the log: nobody reads the answer
+		return
+	case status >= 500 && status != http.StatusServiceUnavailable:
 		s.log.Error().Err(err).Str("path", r.URL.Path).Msg("request failed")
-	}
-	if status == http.StatusServiceUnavailable {
+	case errors.Is(err, errNotReady):
 		w.Header().Set("Retry-After", "2")
 	}
-	if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/readyz" || r.URL.Path == "/healthz" {
+	if isAPI(r) {
 		writeJSON(w, status, map[string]string{"error": msg})
 		return
 	}
 	s.renderPage(w, r, status, "error", &errorPage{basePage: s.base(r, ""), Status: status, Message: msg})
 }
 
+// isAPI reports whether the request is for a route that answers JSON.
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/readyz" || r.URL.Path == "/healthz"
+}
+
+// writeJSON answers v as JSON, without the control characters documents
+// may carry.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := encodeJSON(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"error":"服务器内部错误"}`+"\n")
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
+	_, _ = w.Write(body)
+}
+
+// encodeJSON encodes v as the API writes it: <, > and & as they are, and
+// without control characters.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("encode json: %w", err)
+	}
+	return stripControlsJSON(buf.Bytes()), nil
+}
+
+// serveMethodNotAllowed answers 405 with the methods the path allows.
+func (s *Server) serveMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		var match mux.RouteMatch
+		if s.router.Match(probe, &match) && match.MatchErr == nil {
+			allowed = append(allowed, m)
+		}
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	s.writeError(w, r, &httpError{http.StatusMethodNotAllowed, "不支持该请求方法（可用：" + strings.Join(allowed, "、") + "）"})
 }
 
 func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request) {
@@ -201,21 +270,14 @@ func (s *Server) authorize(r *http.Request) error {
 	if s.token == "" {
 		return &httpError{http.StatusForbidden, "写入接口未启用（服务端未设置 GONGKAI_TOKEN）"}
 	}
-	auth := r.Header.Get("Authorization")
-	got, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok || got == "" {
+	// The scheme is case-insensitive (RFC 7235 §2.1).
+	scheme, got, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	got = strings.TrimSpace(got)
+	if !strings.EqualFold(scheme, "Bearer") || got == "" {
 		return &httpError{http.StatusUnauthorized, "需要 Authorization: Bearer <令牌>"}
 	}
 	if subtle.ConstantTimeCompare([]byte(got), []byte(s.token)) != 1 {
 		return &httpError{http.StatusUnauthorized, "令牌无效"}
 	}
 	return nil
-}
-
-func cacheFor(h http.Handler, d time.Duration) http.Handler {
-	v := "public, max-age=" + strconv.Itoa(int(d.Seconds()))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", v)
-		h.ServeHTTP(w, r)
-	})
 }

@@ -263,7 +263,7 @@ func TestPages(t *testing.T) {
 		t.Error("results page lacks the section path or the paragraph link")
 	}
 	for _, facet := range []string{"发文机关", "文种", "年份"} {
-		if !strings.Contains(r.body, "<h4>"+facet+"</h4>") {
+		if !strings.Contains(r.body, "<h3>"+facet+"</h3>") {
 			t.Errorf("results page lacks facet %s", facet)
 		}
 	}
