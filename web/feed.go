@@ -92,8 +92,8 @@ func (s *Server) feed(r *http.Request) ([]byte, error) {
 	base := baseURL(r)
 	self := base + "/feed?" + url.Values{"q": {q}}.Encode()
 	f := &atomFeed{
-		Lang: "zh-CN", ID: self, Title: "“" + cleanText(unquote(q)) + "”的最新文档 - " + siteName,
-		Subtitle: "政府信息公开文件中与“" + cleanText(unquote(q)) + "”匹配的最新 " + strconv.Itoa(feedEntries) + " 篇，按发布日期从新到旧",
+		Lang: "zh-CN", ID: self, Title: "最新文档：" + cleanText(q) + " - " + siteName,
+		Subtitle: "政府信息公开文件中与检索式 " + cleanText(q) + " 匹配的最新 " + strconv.Itoa(feedEntries) + " 篇，按发布日期从新到旧",
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: self},
 			{Rel: "alternate", Type: "text/html", Href: base + searchURL(q, "sort", search.SortDate)},

@@ -233,7 +233,7 @@ type advancedField struct {
 	Options []link // for select: Text shown, URL is the value
 }
 
-// roleOptions are the values of the role filter, in the form.
+// roleOptions are the roles the form offers, by their Chinese names.
 var roleOptions = []string{search.RolePlan, search.RoleReview, search.RoleProblem}
 
 // newAdvancedForm fills the form in from a parsed query: the first part
@@ -272,7 +272,8 @@ func newAdvancedForm(q *search.Query, sortBy, mode string) advancedForm {
 			fld.Type, fld.Placeholder = "select", ""
 			fld.Options = []link{{Text: "不限", URL: "", Active: fld.Value == ""}}
 			for _, r := range roleOptions {
-				fld.Options = append(fld.Options, link{Text: search.RoleNames[r], URL: r, Active: fld.Value == r})
+				name := search.RoleNames[r]
+				fld.Options = append(fld.Options, link{Text: name, URL: name, Active: fld.Value == name})
 			}
 		}
 		f.Fields = append(f.Fields, fld)
@@ -293,7 +294,7 @@ func formValue(p search.Part) (string, bool) {
 		return q.Filters.To, q.Filters.To != ""
 	case search.FilterRole:
 		if len(q.Filters.Role) == 1 {
-			return q.Filters.Role[0], true
+			return search.RoleNames[q.Filters.Role[0]], true
 		}
 		return "", false
 	}
@@ -400,7 +401,7 @@ func (s *Server) serveSearchPageErr(r *http.Request) (*searchPage, int) {
 	p := &searchPage{basePage: s.base(r, r.URL.Query().Get("q"))}
 	q := strings.TrimSpace(p.Query)
 	p.Feed = "/feed?" + url.Values{"q": {q}}.Encode()
-	p.Description = "在政府信息公开文件中检索“" + unquote(q) + "”"
+	p.Description = "在政府信息公开文件中检索：" + q
 	parsed, _ := search.Parse(q)
 	p.Terms = quotedTerms(parsed, q)
 	req, err := searchRequest(r)
@@ -428,7 +429,7 @@ func (s *Server) serveSearchPageErr(r *http.Request) (*searchPage, int) {
 	}
 	p.Sort, p.Mode = sortBy, mode
 	p.Advanced.Sort, p.Advanced.Mode = sortBy, mode
-	p.Description += "：找到 " + strconv.Itoa(res.Total) + " 条结果"
+	p.Description += "，找到 " + strconv.Itoa(res.Total) + " 条结果"
 	p.First = (res.Page-1)*res.Size + 1
 	p.Last = p.First + len(res.Hits) - 1
 	for _, h := range res.Hits {

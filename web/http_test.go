@@ -1,0 +1,313 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/rs/zerolog"
+
+	"github.com/gongkai/gongkai/search"
+)
+
+// Every response, matched route or not, carries the security headers.
+func TestSecurityHeaders(t *testing.T) {
+	s := newServer(t, "")
+	for _, c := range []struct{ method, target string }{
+		{"GET", "/"}, {"GET", "/search?q=" + q("放管服")}, {"GET", "/doc/govcn-5365945"}, {"GET", "/api/search?q=" + q("放管服")},
+		{"GET", "/feed?q=" + q("放管服")}, {"GET", "/static/style.css"}, {"GET", "/no/such/page"}, {"POST", "/search"},
+		{"GET", "/healthz"}, {"GET", "/api/search?q=" + q(`"未闭合`)},
+	} {
+		r := do(t, s, c.method, c.target, nil)
+		csp := r.header.Get("Content-Security-Policy")
+		for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "default-src 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s %s (%d): CSP %q lacks %s", c.method, c.target, r.status, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s %s: CSP allows inline script or style", c.method, c.target)
+		}
+		if r.header.Get("X-Content-Type-Options") != "nosniff" || r.header.Get("Referrer-Policy") == "" || r.header.Get("X-Frame-Options") != "DENY" {
+			t.Errorf("%s %s: headers %v", c.method, c.target, r.header)
+		}
+	}
+	// The CSP holds because the pages have no inline script, no inline
+	// style and no event handler attributes.
+	for _, target := range []string{"/", "/search?q=" + q("放管服"), "/doc/seed-000_44bda8417bfe1ce5", "/commitments?agency=" + q("重庆市") + "&year=2025"} {
+		body := do(t, s, "GET", target, nil).body
+		if m := regexp.MustCompile(`<script>|<script [^>]*>[^<]|<style|\sstyle="|\son[a-z]+="`).FindString(body); m != "" {
+			t.Errorf("%s has inline script or style: %q", target, m)
+		}
+	}
+}
+
+// Pages and the API come compressed to a client that accepts gzip or
+// zstd, and decompress to the same bytes.
+func TestCompression(t *testing.T) {
+	s := newServer(t, "")
+	target := "/search?q=" + q("人民政府")
+	plain := do(t, s, "GET", target, nil)
+	if plain.header.Get("Content-Encoding") != "" {
+		t.Fatalf("compressed without Accept-Encoding: %q", plain.header.Get("Content-Encoding"))
+	}
+	for _, enc := range []string{"gzip", "zstd"} {
+		r := do(t, s, "GET", target, nil, "Accept-Encoding", enc)
+		if r.header.Get("Content-Encoding") != enc || !strings.Contains(r.header.Get("Vary"), "Accept-Encoding") {
+			t.Fatalf("%s: Content-Encoding %q, Vary %q", enc, r.header.Get("Content-Encoding"), r.header.Get("Vary"))
+		}
+		var rd io.Reader
+		if enc == "gzip" {
+			zr, err := gzip.NewReader(strings.NewReader(r.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rd = zr
+		} else {
+			zr, err := zstd.NewReader(strings.NewReader(r.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer zr.Close()
+			rd = zr
+		}
+		got, err := io.ReadAll(rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The page holds its own timing; compare without it.
+		took := regexp.MustCompile(`（[0-9.]+ 毫秒）`)
+		if took.ReplaceAllString(string(got), "") != took.ReplaceAllString(plain.body, "") {
+			t.Errorf("%s body differs from the plain one", enc)
+		}
+		if len(r.body)*3 > len(plain.body) {
+			t.Errorf("%s: %d bytes for %d", enc, len(r.body), len(plain.body))
+		}
+	}
+}
+
+// Static files: an ETag, 304 when the browser has it, a year of caching
+// for the versioned URLs the pages use, and no directory listing.
+func TestStaticFiles(t *testing.T) {
+	s := newServer(t, "")
+	home := do(t, s, "GET", "/", nil).body
+	m := regexp.MustCompile(`href="(/static/style\.css\?v=[0-9a-f]+)"`).FindStringSubmatch(home)
+	if m == nil {
+		t.Fatal("the page does not link a versioned style sheet")
+	}
+	r := do(t, s, "GET", m[1], nil)
+	if r.status != 200 || !strings.Contains(r.header.Get("Cache-Control"), "immutable") || !strings.HasPrefix(r.header.Get("Content-Type"), "text/css") {
+		t.Errorf("versioned style sheet: %d %v", r.status, r.header)
+	}
+	etag := r.header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag on a static file")
+	}
+	if r := do(t, s, "GET", "/static/style.css", nil, "If-None-Match", etag); r.status != http.StatusNotModified || r.body != "" {
+		t.Errorf("If-None-Match: %d", r.status)
+	}
+	if r := do(t, s, "GET", "/static/style.css?v=old", nil); r.status != 200 || strings.Contains(r.header.Get("Cache-Control"), "immutable") {
+		t.Errorf("an old version is cached for good: %v", r.header.Get("Cache-Control"))
+	}
+	for _, target := range []string{"/static/", "/static", "/static/nothing.css", "/static/templates/home.html", "/static/./"} {
+		r := do(t, s, "GET", target, nil)
+		if r.status == http.StatusMovedPermanently {
+			r = do(t, s, "GET", r.header.Get("Location"), nil)
+		}
+		if r.status != http.StatusNotFound || strings.Contains(r.body, `<a href="style.css">`) || strings.Contains(r.body, "{{") {
+			t.Errorf("%s: %d %.100s", target, r.status, r.body)
+		}
+	}
+}
+
+// Documents (page and JSON) carry an ETag and Cache-Control; the same
+// ETag answers 304, another query gives another ETag.
+func TestDocumentCaching(t *testing.T) {
+	s := newServer(t, "")
+	for _, target := range []string{"/doc/govcn-5365945", "/doc/govcn-5365945?q=" + q("监管"), "/api/documents/govcn-5365945"} {
+		r := do(t, s, "GET", target, nil)
+		etag := r.header.Get("ETag")
+		if r.status != 200 || !strings.HasPrefix(etag, `W/"`) || !strings.Contains(r.header.Get("Cache-Control"), "max-age=") {
+			t.Fatalf("%s: %d ETag %q Cache-Control %q", target, r.status, etag, r.header.Get("Cache-Control"))
+		}
+		if again := do(t, s, "GET", target, nil); again.header.Get("ETag") != etag {
+			t.Errorf("%s: ETag changes between two requests", target)
+		}
+		if r := do(t, s, "GET", target, nil, "If-None-Match", `"other", `+etag); r.status != http.StatusNotModified || r.body != "" {
+			t.Errorf("%s with its ETag: %d", target, r.status)
+		}
+		if r := do(t, s, "GET", target, nil, "If-None-Match", `W/"other"`); r.status != 200 {
+			t.Errorf("%s with another ETag: %d", target, r.status)
+		}
+	}
+	a := do(t, s, "GET", "/doc/govcn-5365945", nil).header.Get("ETag")
+	b := do(t, s, "GET", "/doc/govcn-5365945?q="+q("监管"), nil).header.Get("ETag")
+	if a == b {
+		t.Error("the highlighted page has the ETag of the plain one")
+	}
+}
+
+// A method a route does not take is 405 with the methods it does.
+func TestMethodNotAllowed(t *testing.T) {
+	s := newServer(t, "")
+	for _, c := range []struct{ method, target, allow string }{
+		{"POST", "/api/search?q=x", "GET"},
+		{"DELETE", "/search", "GET, HEAD"},
+		{"POST", "/api/documents/x", "GET, DELETE"},
+		{"GET", "/api/documents", "POST"},
+		{"PUT", "/feed?q=x", "GET, HEAD"},
+	} {
+		r := do(t, s, c.method, c.target, nil)
+		if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != c.allow {
+			t.Errorf("%s %s: %d Allow %q, want 405 Allow %q", c.method, c.target, r.status, r.header.Get("Allow"), c.allow)
+		}
+	}
+}
+
+// The Bearer scheme is case-insensitive (RFC 7235); the token is not.
+func TestBearerScheme(t *testing.T) {
+	s := New(Options{Token: "s3cret", Log: zerolog.Nop()})
+	s.SetIndex(&fakeIndex{result: &search.Result{}})
+	doc := `{"id":"b-1","title":"测试","body":"正文。"}`
+	for auth, want := range map[string]int{
+		"Bearer s3cret": 201, "bearer s3cret": 201, "BEARER   s3cret": 201, " Bearer s3cret ": 201,
+		"Bearer S3CRET": 401, "Basic s3cret": 401, "Bearers3cret": 401, "Bearer": 401,
+	} {
+		if r := do(t, s, "POST", "/api/documents", strings.NewReader(doc), "Authorization", auth); r.status != want {
+			t.Errorf("Authorization %q: %d, want %d", auth, r.status, want)
+		}
+	}
+}
+
+// syncBuffer is a log sink the server writes from its goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// logEntries parses the server's JSON log lines.
+func logEntries(t *testing.T, log string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		if line == "" {
+			continue
+		}
+		var e map[string]any
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// A search that runs out of time answers 503 with a message saying how
+// to simplify the query, and is logged as such.
+func TestSearchDeadline(t *testing.T) {
+	var log syncBuffer
+	s := New(Options{Log: zerolog.New(&log), SearchTimeout: 30 * time.Millisecond})
+	s.SetIndex(&fakeIndex{block: true})
+	for _, target := range []string{"/api/search?q=" + q("的 的 的"), "/search?q=" + q("的 的 的"), "/feed?q=" + q("的 的 的"), "/api/search?q=x&format=csv"} {
+		r := do(t, s, "GET", target, nil)
+		if r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, "查询过于复杂") || !strings.Contains(r.body, "筛选条件") {
+			t.Errorf("%s: %d %.200s", target, r.status, r.body)
+		}
+		if r.header.Get("Retry-After") != "" {
+			t.Errorf("%s: Retry-After on a query that will run out again", target)
+		}
+	}
+	timeouts, status503 := 0, 0
+	for _, e := range logEntries(t, log.String()) {
+		if e["message"] == "search ran out of time" && e["q"] == "的 的 的" {
+			timeouts++
+		}
+		if e["message"] == "request" && e["status"] == float64(503) {
+			status503++
+		}
+	}
+	if timeouts != 3 || status503 != 4 {
+		t.Errorf("%d timeouts and %d 503s logged:\n%s", timeouts, status503, log.String())
+	}
+	if m := do(t, s, "GET", "/metrics", nil).body; !strings.Contains(m, "gongkai_search_timeouts_total 4") {
+		t.Error("timeouts not counted in the metrics")
+	}
+}
+
+// A client that goes away stops the search, and the request is logged
+// with status 499.
+func TestClientGone(t *testing.T) {
+	var log syncBuffer
+	f := &fakeIndex{block: true, started: make(chan struct{})}
+	s := New(Options{Log: zerolog.New(&log), SearchTimeout: time.Minute})
+	s.SetIndex(f)
+	for _, target := range []string{"/api/search?q=" + q("放管服"), "/search?q=" + q("放管服")} {
+		f.started = make(chan struct{})
+		ctx, cancel := context.WithCancel(context.Background())
+		req := httptest.NewRequest("GET", target, nil).WithContext(ctx)
+		done := make(chan struct{})
+		go func() {
+			s.ServeHTTP(httptest.NewRecorder(), req)
+			close(done)
+		}()
+		<-f.started
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: the search goes on after the client left", target)
+		}
+	}
+	n := 0
+	for _, e := range logEntries(t, log.String()) {
+		if e["message"] == "request" {
+			n++
+			if e["status"] != float64(StatusClientClosedRequest) || e["client_gone"] != true {
+				t.Errorf("logged %v", e)
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d requests logged:\n%s", n, log.String())
+	}
+}
+
+// Unmatched requests are logged too, with their status.
+func TestAccessLogCoversEveryRequest(t *testing.T) {
+	var log syncBuffer
+	s := New(Options{Log: zerolog.New(&log)})
+	s.SetIndex(sharedIdx)
+	do(t, s, "GET", "/nothing/here", nil)
+	do(t, s, "PATCH", "/search", nil)
+	do(t, s, "GET", "/search?q="+q("放管服"), nil)
+	var got []string
+	for _, e := range logEntries(t, log.String()) {
+		got = append(got, fmt.Sprint(e["route"], " ", e["status"]))
+	}
+	if strings.Join(got, ",") != "other 404,other 405,search 200" {
+		t.Errorf("access log %v", got)
+	}
+}
