@@ -94,7 +94,7 @@ func searchCSV(res *search.Result, base string) [][]string {
 		}
 		src := ""
 		if isWebURL(h.URL) {
-			src = h.URL
+			src = cleanText(h.URL)
 		}
 		rows = append(rows, []string{strconv.Itoa(first + i), csvText(h.Title), csvText(h.Agency), csvText(h.DocNumber),
 			csvText(h.Date), csvText(h.DocType), csvText(h.Category), csvText(path), para, csvText(snippet),
