@@ -223,7 +223,6 @@ type advancedForm struct {
 	Fields []advancedField
 	Sort   string
 	Mode   string
-	Open   bool
 }
 
 type advancedField struct {
@@ -251,7 +250,6 @@ func newAdvancedForm(q *search.Query, sortBy, mode string) advancedForm {
 			}
 			if ok {
 				values[p.Field] = v
-				f.Open = true
 			} else {
 				words = append(words, p.Text)
 			}

@@ -1,0 +1,35 @@
+package web
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestStripControls(t *testing.T) {
+	in := "a\x00b\x07c\td\ne\x1bf\x7fg\u0085h\u009fi\u00a0j中\r"
+	if got, want := string(stripControls([]byte(in))), "abc\td\nefgh"+"i\u00a0j中"; got != want {
+		t.Errorf("stripControls: %q, want %q", got, want)
+	}
+	if got := cleanText(in); got != "abc\td\nefghi\u00a0j中" {
+		t.Errorf("cleanText: %q", got)
+	}
+}
+
+// The JSON filter drops escaped and raw control characters from strings
+// and nothing else: an escaped backslash followed by "u0007" is text.
+func TestStripControlsJSON(t *testing.T) {
+	v := map[string]any{"t": "a\x00b\x07c\td\ne\x1bf\u0085g\u2028h\b\f\r", `k\u0007`: `x\u0007\"y`, "n": 1.5}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := stripControlsJSON(raw)
+	var got map[string]any
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	want := map[string]any{"t": "abc\td\nefg\u2028h", `k\u0007`: `x\u0007\"y`, "n": 1.5}
+	if len(got) != len(want) || got["t"] != want["t"] || got[`k\u0007`] != want[`k\u0007`] || got["n"] != want["n"] {
+		t.Errorf("got %q from %s", got, out)
+	}
+}
