@@ -8,12 +8,14 @@ import (
 	"github.com/gongkai/gongkai/search"
 )
 
-// fakeIndex answers every search with a fixed result, or, when block is
-// set, waits until the search's context ends and returns its error (a
-// search that runs out of time, or whose client left).
+// fakeIndex answers every search with a fixed result or a fixed error,
+// or, when block is set, waits until the search's context ends and
+// returns its error (a search whose client left).
 type fakeIndex struct {
 	result *search.Result
-	block  bool
+	// err, when set, is every search's answer.
+	err   error
+	block bool
 	// started is closed when a blocking search has begun.
 	started chan struct{}
 }
@@ -25,6 +27,9 @@ func (f *fakeIndex) Unchanged(context.Context, []*search.Document) (map[string]b
 }
 
 func (f *fakeIndex) Search(ctx context.Context, q *search.Query, req *search.Request) (*search.Result, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
 	if f.block {
 		if f.started != nil {
 			close(f.started)

@@ -29,9 +29,6 @@ const (
 	MaxBodyBytes = 16 << 20
 	// MaxDocsPerPost bounds the documents of one POST.
 	MaxDocsPerPost = 2000
-	// DefaultSearchTimeout bounds the running time of one search (a page,
-	// an API call, a feed or an export) when Options.SearchTimeout is 0.
-	DefaultSearchTimeout = 5 * time.Second
 )
 
 //go:embed templates/*.html
@@ -48,9 +45,6 @@ type Options struct {
 	Log zerolog.Logger
 	// Registry receives the metrics; nil uses a new registry.
 	Registry *prometheus.Registry
-	// SearchTimeout bounds each search; a search that runs out answers
-	// 503. 0 means DefaultSearchTimeout.
-	SearchTimeout time.Duration
 }
 
 // Server is gongkai's HTTP face: the JSON API, the HTML pages, health
@@ -58,14 +52,13 @@ type Options struct {
 // index waits for SetIndex (until then /readyz and the search routes
 // answer 503).
 type Server struct {
-	idx           atomic.Pointer[indexRef]
-	token         string
-	log           zerolog.Logger
-	metrics       *metrics
-	pages         *template.Template
-	router        *mux.Router
-	handler       http.Handler
-	searchTimeout time.Duration
+	idx     atomic.Pointer[indexRef]
+	token   string
+	log     zerolog.Logger
+	metrics *metrics
+	pages   *template.Template
+	router  *mux.Router
+	handler http.Handler
 	// now is the clock for citation dates (引用日期).
 	now func() time.Time
 }
@@ -78,10 +71,7 @@ func New(o Options) *Server {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	s := &Server{token: o.Token, log: o.Log, searchTimeout: o.SearchTimeout, now: time.Now}
-	if s.searchTimeout <= 0 {
-		s.searchTimeout = DefaultSearchTimeout
-	}
+	s := &Server{token: o.Token, log: o.Log, now: time.Now}
 	s.metrics = newMetrics(reg, s.count)
 	s.pages = template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html"))
 	r := mux.NewRouter()
@@ -157,7 +147,8 @@ var errNotReady = &httpError{http.StatusServiceUnavailable, "服务正在启动�
 // client went away before the answer (nginx's 499); its work is stopped.
 const StatusClientClosedRequest = 499
 
-// msgTooExpensive answers a search that ran out of its time.
+// msgTooExpensive answers a search that ran out of its time (the search
+// core's deadline, search.Options.Deadline).
 const msgTooExpensive = "查询过于复杂，未能在限定时间内完成，已停止。请减少关键词或 OR 的数量、少用单个汉字，" +
 	"或加上筛选条件（如 年份:2024、机关:国务院、文种:通知）缩小范围后再试。"
 
