@@ -212,6 +212,9 @@ func quotedTerms(q *search.Query, raw string) string {
 			b.WriteString("“" + t + "”")
 		}
 	}
+	if b.Len() == 0 { // only filters
+		return "“" + strings.TrimSpace(raw) + "”"
+	}
 	return b.String()
 }
 
