@@ -151,9 +151,7 @@ func (s *Server) renderHome(w http.ResponseWriter, r *http.Request) {
 	for _, e := range examples {
 		p.Examples = append(p.Examples, link{Text: e, URL: searchURL(e)})
 	}
-	for _, n := range navItems[1:] {
-		p.Sections = append(p.Sections, n)
-	}
+	p.Sections = navItems[1:] // the sections other than search
 	s.renderPage(w, r, http.StatusOK, "home", p)
 }
 
