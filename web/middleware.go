@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"runtime/debug"
@@ -128,6 +129,19 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 	search   *prometheus.HistogramVec
 	timeouts prometheus.Counter
+	// engine and engineErrors time and count the engine's calls
+	// (Server.ObserveEngine).
+	engine       *prometheus.HistogramVec
+	engineErrors *prometheus.CounterVec
+}
+
+// ObserveEngine records one engine call in the metrics; pass it as
+// search.Options.Observe.
+func (s *Server) ObserveEngine(op string, took time.Duration, err error) {
+	s.metrics.engine.WithLabelValues(op).Observe(took.Seconds())
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		s.metrics.engineErrors.WithLabelValues(op).Inc()
+	}
 }
 
 func newMetrics(reg *prometheus.Registry, docs func() float64) *metrics {
@@ -146,8 +160,15 @@ func newMetrics(reg *prometheus.Registry, docs func() float64) *metrics {
 		timeouts: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "gongkai_search_timeouts_total", Help: "Searches stopped because they ran out of their time (answered 503).",
 		}),
+		engine: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "gongkai_engine_duration_seconds", Help: "Engine calls (search, documents, write …) by operation.",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2, 5},
+		}, []string{"op"}),
+		engineErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gongkai_engine_errors_total", Help: "Engine calls that failed, by operation (cancelled calls not counted).",
+		}, []string{"op"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.search, m.timeouts,
+	reg.MustRegister(m.requests, m.latency, m.search, m.timeouts, m.engine, m.engineErrors,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gongkai_index_documents", Help: "Documents in the index."}, docs),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -253,6 +253,16 @@ func (s *Server) serveReadyz(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNotReady)
 		return
 	}
+	// An engine that can fail on its own (a cluster) reports its health.
+	if h, ok := s.index().(interface{ Health(context.Context) error }); ok {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := h.Health(ctx); err != nil {
+			s.log.Warn().Err(err).Msg("engine not healthy")
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unhealthy", "error": "检索引擎不可用：" + err.Error()})
+			return
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "documents": s.count()})
 }
 

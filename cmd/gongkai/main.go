@@ -38,6 +38,7 @@ const usage = `gongkai — 政府信息公开全文检索
   gongkai analyze [--json] TEXT...          显示分析器产生的检索词
   gongkai commitments --agency 机关 --year 年份 [--json] [--status 状态]
                                             某年度的工作部署及其后报告中的回应
+  gongkai healthcheck [--addr HOST:PORT]    检查运行中的服务是否就绪（容器健康检查）
   gongkai compare [--index DIR] [--json] [--plans] A B  比较两篇文档（版本之间、两年的报告）
 
 测量工具（可检索率、耗时、排序质量）在单独的命令 gongkai-lab 中。
@@ -98,6 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log zerol
 		return cmdCommitments(ctx, rest, stdout, stderr)
 	case "compare":
 		return cmdCompare(ctx, rest, stdout, stderr)
+	case "healthcheck":
+		return cmdHealthcheck(ctx, rest, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, rest, stderr)
 	case "-h", "--help", "help":

@@ -35,6 +35,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	logFormat := fs.String("log-format", "json", "access log format: json or console")
 	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "extra word list for the segmenter")
 	noSample := fs.Bool("no-sample", false, "do not index the bundled sample into an empty index")
+	deadline := fs.Duration("search-timeout", search.DefaultDeadline, "longest a search may take before it is answered 503")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "用法: gongkai serve [--index DIR] [--addr HOST:PORT] [--log-format json|console]\n\n启动网页与 JSON 接口。索引为空时先导入内置样例语料。写入接口需设置环境变量 GONGKAI_TOKEN。")
 		fs.PrintDefaults()
@@ -78,7 +79,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			return
 		}
 		log.Info().Dur("took", time.Since(t0)).Msg("dictionary loaded")
-		idx, err := ix.Open(ctx, indexflag.Options{Create: true, Command: "gongkai serve"})
+		idx, err := ix.Open(ctx, indexflag.Options{Create: true, Command: "gongkai serve",
+			Core: search.Options{Deadline: *deadline, Observe: srv.ObserveEngine}})
 		if le := indexflag.Held(err); le != nil {
 			err = errors.New(indexflag.HeldMessage(le))
 		}
