@@ -373,6 +373,9 @@ func filterNodes(f *Filters) []Node {
 	if len(f.Role) > 0 {
 		out = append(out, &Keyword{Field: FieldRole, Values: f.Role})
 	}
+	if len(f.Category) > 0 {
+		out = append(out, &Keyword{Field: FieldCategory, Values: f.Category})
+	}
 	if len(f.PlanYear) > 0 {
 		out = append(out, &Keyword{Field: FieldPlanYear, Values: years(f.PlanYear)})
 	}

@@ -87,6 +87,8 @@ type Filters struct {
 	To          string   // publication date on or before, YYYY-MM-DD
 	// Role keeps matches to sections of these roles (RolePlan …).
 	Role []string
+	// Category keeps documents of these subject categories (exact).
+	Category []string
 	// PlanYear and ReviewYear keep documents with plan (review) sections
 	// about one of these years. They have no query syntax; commitment
 	// tracking sets them.
@@ -96,13 +98,21 @@ type Filters struct {
 // Empty reports whether no filter is set.
 func (f *Filters) Empty() bool {
 	return len(f.Agency) == 0 && len(f.AgencyExact) == 0 && len(f.DocType) == 0 && len(f.Year) == 0 && len(f.DocNum) == 0 &&
-		len(f.Title) == 0 && f.From == "" && f.To == "" && len(f.Role) == 0 && len(f.PlanYear) == 0 && len(f.ReviewYear) == 0
+		len(f.Title) == 0 && f.From == "" && f.To == "" && len(f.Role) == 0 && len(f.Category) == 0 && len(f.PlanYear) == 0 && len(f.ReviewYear) == 0
 }
 
 func isSpace(r rune) bool { return unicode.IsSpace(r) }
 
-func isOpenQuote(r rune) bool  { return r == '"' || r == '“' || r == '＂' }
-func isCloseQuote(r rune) bool { return r == '"' || r == '”' || r == '＂' }
+func isOpenQuote(r rune) bool { return r == '"' || r == '“' || r == '＂' }
+
+// closeQuote is the quote that closes a phrase opened with open: each
+// kind closes its own, so "深化“放管服”改革" is one phrase.
+func closeQuote(open rune) rune {
+	if open == '“' {
+		return '”'
+	}
+	return open
+}
 
 // Parse parses the query syntax. It never panics; a query it cannot make
 // sense of yields a *QueryError that says what to fix.
@@ -153,8 +163,9 @@ func Parse(raw string) (*Query, error) {
 			i++
 		}
 		if i < len(rs) && isOpenQuote(rs[i]) {
+			end := closeQuote(rs[i])
 			j := i + 1
-			for j < len(rs) && !isCloseQuote(rs[j]) {
+			for j < len(rs) && rs[j] != end {
 				j++
 			}
 			if j >= len(rs) {
@@ -352,6 +363,8 @@ func (q *Query) addFilter(field, value string) error {
 		f.DocNum = append(f.DocNum, value)
 	case "title":
 		f.Title = append(f.Title, value)
+	case "category":
+		f.Category = append(f.Category, value)
 	case "role":
 		r, ok := roleValues[strings.ToLower(value)]
 		if !ok {

@@ -222,3 +222,16 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestQuotesCloseWithTheirOwnKind(t *testing.T) {
+	q, err := Parse(`"深化“放管服”改革" 分类:政府工作报告`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q.Groups) != 1 || q.Groups[0][0].Text != "深化“放管服”改革" || !q.Groups[0][0].Phrase {
+		t.Errorf("groups %+v", q.Groups)
+	}
+	if !reflect.DeepEqual(q.Filters.Category, []string{"政府工作报告"}) {
+		t.Errorf("category %v", q.Filters.Category)
+	}
+}

@@ -33,8 +33,9 @@ const (
 	// ranking is already by relevance, and each of its documents is
 	// located for every content word.
 	QuestionPassagePool = 100
-	// FacetEntries is how many values each facet lists.
-	FacetEntries = 10
+	// FacetEntries is how many values each facet lists (pages show ten
+	// and fold the rest under 更多).
+	FacetEntries = 30
 	// QuestionFacetPool is how many of a question's best matches its
 	// facets count (a question matches most documents, weakly).
 	QuestionFacetPool = 500

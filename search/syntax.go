@@ -22,14 +22,15 @@ type FilterSpec struct {
 
 // Canonical filter names.
 const (
-	FilterAgency = "agency"
-	FilterType   = "type"
-	FilterYear   = "year"
-	FilterDocNum = "docnum"
-	FilterTitle  = "title"
-	FilterFrom   = "from"
-	FilterTo     = "to"
-	FilterRole   = "role"
+	FilterAgency   = "agency"
+	FilterType     = "type"
+	FilterYear     = "year"
+	FilterDocNum   = "docnum"
+	FilterTitle    = "title"
+	FilterFrom     = "from"
+	FilterTo       = "to"
+	FilterRole     = "role"
+	FilterCategory = "category"
 )
 
 var filterSpecs = []FilterSpec{
@@ -44,6 +45,7 @@ var filterSpecs = []FilterSpec{
 	{FilterTo, []string{"to", "到", "止"}, "发布日期止", "to:2022-12-31", "发布日期不晚于"},
 	{FilterRole, []string{"role", "类型", "角色"}, "报告内容", "类型:打算",
 		"只看报告中某类章节：打算(plan，部署、任务)、回顾(review，成效)、问题(problem，不足)"},
+	{FilterCategory, []string{"category", "分类"}, "主题分类", "分类:政府工作报告", "文件所属的主题分类（与结果页“主题分类”一致）"},
 }
 
 // FilterSpecs returns the filters of the query syntax, in the order pages

@@ -596,7 +596,7 @@ func facetGroups(parsed *search.Query, q string, f search.Facets, sortBy, mode s
 	group("发文机关", search.FilterAgency, true, f.Agency)
 	group("文种", search.FilterType, false, f.DocType)
 	group("年份", search.FilterYear, false, f.Year)
-	group("主题分类", "category", false, f.Category)
+	group("主题分类", search.FilterCategory, false, f.Category)
 	group("报告内容", search.FilterRole, false, f.Role)
 	return out
 }

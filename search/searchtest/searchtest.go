@@ -639,6 +639,11 @@ func (s *suite) testFacetCountsAreExact(t *testing.T) {
 			t.Errorf("机关:=%s found %d, facet said %d", f.Value, got, f.Count)
 		}
 	}
+	for _, f := range res.Facets.Category {
+		if got := s.run(t, `人民政府 分类:"`+f.Value+`"`).Total; got != f.Count {
+			t.Errorf("分类:%s found %d, facet said %d", f.Value, got, f.Count)
+		}
+	}
 	for _, f := range res.Facets.Year {
 		if got := s.run(t, "人民政府 year:"+f.Value).Total; got != f.Count {
 			t.Errorf("year:%s found %d, facet said %d", f.Value, got, f.Count)
