@@ -5,7 +5,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -20,9 +19,10 @@ type Span struct {
 // SnippetRunes is the length a snippet aims for, in characters.
 const SnippetRunes = 110
 
-// mergeSpans sorts spans and joins those that overlap or touch, or that
-// are separated only by punctuation and spaces in text, so that a match
-// spanning several tokens ("双随机、一公开") becomes one mark.
+// mergeSpans sorts spans and joins those that overlap or touch. A phrase
+// is one span already ("双随机、一公开" with its 、), so matches of separate
+// words stay separate marks when punctuation stands between them
+// (<mark>左右</mark>。<mark>就业</mark>, not one mark across the full stop).
 func mergeSpans(text string, spans []Span) []Span {
 	if len(spans) == 0 {
 		return nil
@@ -37,7 +37,7 @@ func mergeSpans(text string, spans []Span) []Span {
 	out := s[:1]
 	for _, sp := range s[1:] {
 		last := &out[len(out)-1]
-		if sp.Start <= last.End || (sp.Start-last.End <= 6 && onlyPunct(text[last.End:sp.Start])) {
+		if sp.Start <= last.End {
 			if sp.End > last.End {
 				last.End = sp.End
 			}
@@ -46,16 +46,6 @@ func mergeSpans(text string, spans []Span) []Span {
 		out = append(out, sp)
 	}
 	return out
-}
-
-// onlyPunct reports whether s holds only punctuation and spaces.
-func onlyPunct(s string) bool {
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) {
-			return false
-		}
-	}
-	return true
 }
 
 // sectionScore is the score of one section for a query with n clauses:

@@ -57,6 +57,9 @@ type Ranking struct {
 	ExpansionWeight float64
 	// MaxExpansions bounds how many expansion words a question gets.
 	MaxExpansions int
+	// PartWeight weighs the dictionary words inside a content word
+	// (analyzer.Parts: 拖欠工资 → 拖欠, 工资) against the word itself.
+	PartWeight float64
 }
 
 // DefaultRanking returns the question ranking tuned on STARD's train split.
@@ -106,8 +109,20 @@ func newPlan(q *Query, r Ranking) (*plan, error) {
 		// documents); its documents are then located with the words'
 		// gram phrases, for sections and highlights.
 		var terms []WeightedTerm
+		have := map[string]bool{}
+		for _, w := range words {
+			have[w] = true
+		}
 		for i, w := range words {
 			terms = append(terms, WeightedTerm{FieldBody, w, 1})
+			if r.PartWeight > 0 {
+				for _, part := range analyzer.Parts(w) {
+					if !have[part] {
+						have[part] = true
+						terms = append(terms, WeightedTerm{FieldBody, part, r.PartWeight})
+					}
+				}
+			}
 			if r.TitleWeight > 0 {
 				terms = append(terms, WeightedTerm{FieldTitle, w, r.TitleWeight})
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gongkai/gongkai/cmd/internal/cli"
 	"github.com/gongkai/gongkai/cmd/internal/indexflag"
+	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/search/eval"
 )
 
@@ -25,6 +26,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	k := fs.Int("k", 100, "results per query (at most 100)")
 	label := fs.String("label", "gongkai", "name of the run in the table")
 	asJSON := fs.Bool("json", false, "print only the JSON")
+	ranking := fs.String("ranking", "", `question ranking weights to try, as JSON over search.DefaultRanking (e.g. {"PartWeight":0.3}); tune on train only`)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "用法: gongkai-lab eval --index DIR --queries FILE --qrels FILE [--split dev] [-k 100]\n\n用检索服务本身的查询路径逐条检索基准问题，输出 R@10、R@20、R@100、Hit@10、MRR@10、nDCG@10（JSON 和表格）。")
 		fs.PrintDefaults()
@@ -44,7 +46,13 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	idx, err := ix.Open(ctx, indexflag.Options{Command: "gongkai-lab"})
+	r := search.DefaultRanking()
+	if *ranking != "" {
+		if err := json.Unmarshal([]byte(*ranking), &r); err != nil {
+			return &cli.ExitError{Code: 2, Err: fmt.Errorf("--ranking: %w", err)}
+		}
+	}
+	idx, err := ix.Open(ctx, indexflag.Options{Command: "gongkai-lab", Core: search.Options{Ranking: &r}})
 	if err != nil {
 		return err
 	}
