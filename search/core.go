@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gongkai/gongkai/analyzer"
 )
 
 // Options tune the search core.
@@ -219,9 +221,15 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 	// A question matches most of the index, weakly: its facets count the
 	// best-ranked matches only (QuestionFacetPool), which costs a fraction.
 	questionFacets := q.Question && req.Sort == SortRelevance
+	// The best hits of several keywords are reordered by how the
+	// keywords stand in them (rerank); the engine returns that head whole.
+	rerankHits := p.keywords && req.Sort == SortRelevance && !passages && from < rerankHead
 	collect := size
-	if questionFacets {
+	switch {
+	case questionFacets:
 		collect, from = max(from+size, QuestionFacetPool), 0
+	case rerankHits:
+		collect, from = max(from+size, rerankHead), 0
 	}
 	er := &EngineRequest{Query: p.query, Filter: p.filter, Sort: req.Sort, From: from, Size: collect}
 	if !questionFacets {
@@ -236,21 +244,44 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 		if rk.Facets, err = c.facetsOf(ctx, hits); err != nil {
 			return nil, err
 		}
-		if len(pinned) == 0 && !passages {
-			hits = window(hits, offset(req), req.Size)
+	}
+	// Documents and their located matches, fetched once for reordering and
+	// for showing.
+	docs := map[string]*Document{}
+	spans := map[string][]Span{}
+	load := func(hs []Ranked) error {
+		var ids []string
+		for _, h := range hs {
+			if _, ok := docs[h.ID]; !ok {
+				ids = append(ids, h.ID)
+			}
 		}
+		got, err := c.engine.Documents(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for id, d := range got {
+			docs[id] = d
+			spans[id] = locateDoc(ctx, d, p)
+		}
+		return ctx.Err()
+	}
+	if rerankHits {
+		head := hits[:min(len(hits), rerankHead)]
+		if err := load(head); err != nil {
+			return nil, err
+		}
+		rerank(p, head, docs, spans)
+	}
+	if (questionFacets || rerankHits) && len(pinned) == 0 && !passages {
+		hits = window(hits, offset(req), req.Size)
 	}
 	if len(pinned) > 0 {
 		hits = pinFirst(hits, pinned, offset(req), req.Size, passages)
 	} else if passages && len(hits) > poolSize {
 		hits = hits[:poolSize]
 	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	docs, err := c.engine.Documents(ctx, ids)
-	if err != nil {
+	if err := load(hits); err != nil {
 		return nil, err
 	}
 	out := &Result{Query: q.Raw, Total: rk.Total, Page: req.Page, Size: req.Size, Mode: req.Mode, Hits: []Hit{}, Facets: facetsOf(rk.Facets)}
@@ -263,21 +294,22 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 		key  float64
 	}
 	var pool []scored
+	best := 0 // most clauses one shown document holds (for Partial)
 	for _, h := range hits {
 		doc, ok := docs[h.ID]
 		if !ok {
 			continue // deleted since it was ranked
 		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		spans := locate(ctx, doc, p.locate)
 		hit := Hit{
 			ID: doc.ID, Title: doc.Title, Agency: doc.Agency, DocNumber: doc.DocNumber, Date: doc.Date,
 			DocType: doc.DocType, Category: doc.Category, URL: doc.SourceURL,
 			Score: round3(h.Score), Sections: []SectionHit{},
 		}
-		secs := rankSectionsOf(doc, spans, p.clauses, p.roles)
+		if q.Relaxed {
+			hit.Matched = matchedWords(p, doc, spans[h.ID])
+			best = max(best, len(hit.Matched))
+		}
+		secs := rankSectionsOf(doc, spans[h.ID], p.clauses, p.roles)
 		if passages {
 			rel := 0.0
 			if rk.MaxScore > 0 {
@@ -291,6 +323,9 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 		hit.Sections = secs.top(MaxSections)
 		out.Hits = append(out.Hits, hit)
 	}
+	// A relaxed query whose best documents hold at most half of its words
+	// found no answer, only partial matches, and says so.
+	out.Partial = q.Relaxed && len(out.Hits)+len(pool) > 0 && 2*best <= len(p.clauseText)
 	if passages {
 		sort.SliceStable(pool, func(i, j int) bool { return pool[i].key > pool[j].key })
 		out.Total = len(pool)
@@ -303,6 +338,38 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 		}
 	}
 	return out, nil
+}
+
+// locateDoc finds the plan's clauses in doc, or, where none is found,
+// what else ranked it (a question's single characters and expansions).
+func locateDoc(ctx context.Context, doc *Document, p *plan) []Span {
+	spans := locate(ctx, doc, p.locate)
+	if len(spans) == 0 && len(p.fallback) > 0 {
+		spans = locate(ctx, doc, p.fallback)
+	}
+	return spans
+}
+
+// matchedWords lists the clauses of p that doc holds, in its body (spans)
+// or its title.
+func matchedWords(p *plan, doc *Document, spans []Span) []string {
+	has := map[int]bool{}
+	for _, sp := range spans {
+		has[sp.Clause] = true
+	}
+	title := analyzer.Units(doc.Title)
+	for _, l := range append(append([]locator{}, p.locate...), p.fallback...) {
+		if l.clause < len(p.clauseText) && !has[l.clause] {
+			l.m.Find(title, func(int) bool { has[l.clause] = true; return false })
+		}
+	}
+	var out []string
+	for i, w := range p.clauseText {
+		if has[i] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // exactTitles returns the documents whose title is exactly the query text

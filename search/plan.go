@@ -64,7 +64,7 @@ type Ranking struct {
 
 // DefaultRanking returns the question ranking tuned on STARD's train split.
 func DefaultRanking() Ranking {
-	return Ranking{TitleWeight: 0, BigramWeight: 0.6, ExpansionWeight: 0.7, MaxExpansions: 20}
+	return Ranking{TitleWeight: 0, BigramWeight: 0.6, ExpansionWeight: 0.7, MaxExpansions: 20, PartWeight: 0.2}
 }
 
 // locator finds one clause of a query in document text.
@@ -83,8 +83,19 @@ type plan struct {
 	exclude []Node
 	// locate finds the clauses in text; clauses counts them (for section
 	// coverage).
-	locate   []locator
-	clauses  int
+	locate  []locator
+	clauses int
+	// clauseText names each clause as the user would recognise it (a
+	// keyword, or a question's content word), for Hit.Matched.
+	clauseText []string
+	// fallback locates what also ranked a document but is not located
+	// first (a question's single characters and expansion words): it is
+	// used for a document where nothing else is found, so that no hit is
+	// shown without the passage that made it a hit.
+	fallback []locator
+	// keywords marks a keyword query (not a question) of two or more
+	// clauses, whose best hits are reordered by proximity and title.
+	keywords bool
 	titleKey string
 	roles    []string
 	// heavy marks a query that may cost a long posting walk: a question,
@@ -120,6 +131,10 @@ func newPlan(q *Query, r Ranking) (*plan, error) {
 					if !have[part] {
 						have[part] = true
 						terms = append(terms, WeightedTerm{FieldBody, part, r.PartWeight})
+						// A part found in a paragraph stands for its word.
+						if m := analyzer.NewMatcher(part); m != nil {
+							p.locate = append(p.locate, locator{m, i})
+						}
 					}
 				}
 			}
@@ -136,21 +151,27 @@ func newPlan(q *Query, r Ranking) (*plan, error) {
 					}
 				}
 			}
-			if _, single := analyzer.SingleChar(w); !single {
-				// A single character is ranked, not located: it would
-				// mark every occurrence of a common character.
-				if m := analyzer.NewMatcher(w); m != nil {
+			if m := analyzer.NewMatcher(w); m != nil {
+				if m.Single() {
+					// A single character is ranked, not located first: it
+					// would mark every occurrence of a common character.
+					p.fallback = append(p.fallback, locator{m, i})
+				} else {
 					p.locate = append(p.locate, locator{m, i})
 				}
 			}
 		}
 		p.clauses = len(words)
+		p.clauseText = words
 		if r.ExpansionWeight > 0 {
 			for i, e := range analyzer.Expand(words) {
 				if i >= r.MaxExpansions {
 					break
 				}
 				terms = append(terms, WeightedTerm{FieldBody, e.Word, r.ExpansionWeight * e.Weight})
+				if m := analyzer.NewMatcher(e.Word); m != nil {
+					p.fallback = append(p.fallback, locator{m, len(words)})
+				}
 			}
 		}
 		must = append(must, &Terms{Terms: terms})
@@ -168,7 +189,9 @@ func newPlan(q *Query, r Ranking) (*plan, error) {
 		}
 		for i, group := range groups {
 			var alts []Node
+			var names []string
 			for _, t := range group {
+				names = append(names, t.Text)
 				if _, ok := analyzer.SingleChar(t.Text); ok {
 					singles++
 				}
@@ -182,8 +205,10 @@ func newPlan(q *Query, r Ranking) (*plan, error) {
 			} else {
 				must = append(must, &Any{Nodes: alts})
 			}
+			p.clauseText = append(p.clauseText, strings.Join(names, " 或 "))
 		}
 		p.clauses = len(groups)
+		p.keywords = len(groups) > 1
 		p.heavy = singles > 0 || n > 8
 	}
 	for _, t := range mergeTerms(q.Excluded) {

@@ -40,6 +40,9 @@ type Query struct {
 	QuestionText string
 	// Parts are the clauses of Raw as typed, in order.
 	Parts []Part
+	// Relaxed marks a query that found nothing as typed and is run again
+	// as a question over its content words (Run sets it).
+	Relaxed bool
 }
 
 // Part is one clause of a query as the user typed it: a keyword, a

@@ -178,7 +178,10 @@ func (r *Request) Normalize() error {
 
 // Run parses and normalizes req and searches idx. When a query typed as one
 // run of text finds nothing as typed, it is run again as a question (ranked
-// by its content words) and the result is marked Relaxed.
+// by its content words) and the result is marked Relaxed; when its best
+// documents then hold at most half of its words, the result is Partial.
+// A query that finds nothing as typed also gets a Suggestion when the index
+// can offer one (Suggester).
 func Run(ctx context.Context, idx Index, req Request) (*Result, error) {
 	if err := req.Normalize(); err != nil {
 		return nil, err
@@ -191,13 +194,30 @@ func Run(ctx context.Context, idx Index, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if res.Total == 0 && q.CanRelax() {
-		q.Question, q.QuestionText = true, q.PlainText()
+	if res.Total > 0 {
+		return res, nil
+	}
+	suggestion := ""
+	if sg, ok := idx.(Suggester); ok {
+		if suggestion, err = sg.Suggest(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	if q.CanRelax() {
+		q.Question, q.QuestionText, q.Relaxed = true, q.PlainText(), true
 		res, err = idx.Search(ctx, q, &req)
 		if err != nil {
 			return nil, err
 		}
 		res.Relaxed = true
 	}
+	res.Suggestion = suggestion
 	return res, nil
+}
+
+// Suggester is an index that can correct a query that found nothing.
+type Suggester interface {
+	// Suggest returns q with misspelt keywords corrected from the index's
+	// own vocabulary, when the corrected query finds documents; else "".
+	Suggest(ctx context.Context, q *Query) (string, error)
 }

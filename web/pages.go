@@ -105,6 +105,10 @@ type errorPage struct {
 	Message string
 }
 
+// Examples returns the queries the home page offers (a test keeps each
+// of them giving good results on the bundled sample).
+func Examples() []string { return append([]string(nil), examples...) }
+
 // examples are the queries offered on the home page.
 var examples = []string{"放管服", `"双随机、一公开"`, "营商环境 year:2024", "国发〔2019〕5号", "公司拖欠工资怎么办", "新质生产力 机关:人民政府", "河长制 -重庆"}
 

@@ -172,6 +172,54 @@ func (e *Engine) commonTerms(field, prefix string, max int) ([]string, error) {
 	return out, nil
 }
 
+// Similar returns the terms of field within edits characters of term
+// and how many documents hold each (search.Vocabulary).
+func (e *Engine) Similar(ctx context.Context, field, term string, edits int) ([]search.FacetValue, error) {
+	ix, err := e.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	fr, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return nil, nil
+	}
+	dict, err := fr.FieldDictFuzzy(field, term, edits, "")
+	if err != nil {
+		return nil, err
+	}
+	defer dict.Close()
+	var out []search.FacetValue
+	for len(out) < 1000 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		de, err := dict.Next()
+		if err != nil {
+			return nil, err
+		}
+		if de == nil {
+			break
+		}
+		n := int(de.Count)
+		if n == 0 {
+			// The fuzzy dictionary does not count documents; the postings do.
+			tfr, err := r.TermFieldReader(ctx, []byte(de.Term), field, false, false, false)
+			if err != nil {
+				return nil, err
+			}
+			n = int(tfr.Count())
+			_ = tfr.Close()
+		}
+		out = append(out, search.FacetValue{Value: de.Term, Count: n})
+	}
+	return out, nil
+}
+
 // bm25Stats returns the true collection statistics for BM25.
 func (e *Engine) bm25Stats() *bsearch.BM25Stats {
 	st := e.stats.Load()
