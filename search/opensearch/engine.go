@@ -371,12 +371,12 @@ func (e *Engine) readable(ctx context.Context) (string, error) {
 // rebuilds of this alias that were never published. Without
 // Options.Rebuild it does nothing.
 func (e *Engine) Publish(ctx context.Context) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.building == "" {
+	e.mu.RLock()
+	name := e.building
+	e.mu.RUnlock()
+	if name == "" {
 		return nil
 	}
-	name := e.building
 	settings := map[string]any{"index": map[string]any{
 		"number_of_replicas": e.opts.Replicas,
 		"refresh_interval":   e.opts.RefreshInterval,
@@ -401,15 +401,27 @@ func (e *Engine) Publish(ctx context.Context) error {
 			actions = append(actions, map[string]any{"remove_index": map[string]any{"index": o}})
 		}
 	}
-	if err := call[noBody](ctx, e.client, http.MethodPost, "/_aliases", nil, map[string]any{"actions": actions}, nil); err != nil {
+	e.mu.Lock()
+	if e.building != name {
+		e.mu.Unlock()
+		return fmt.Errorf("publish %s: the engine was closed", name)
+	}
+	err = call[noBody](ctx, e.client, http.MethodPost, "/_aliases", nil, map[string]any{"actions": actions}, nil)
+	if err == nil {
+		e.target, e.building = e.alias, ""
+	}
+	e.mu.Unlock()
+	if err != nil {
 		return fmt.Errorf("publish %s: move alias %s: %w", name, e.alias, err)
 	}
-	e.target, e.building = e.alias, ""
 	return e.dropAbandoned(ctx, name)
 }
 
 // waitCopies waits until the index's primaries are active and, when the
-// cluster has enough data nodes for its replicas, the replicas too.
+// cluster has enough data nodes for its replicas, at most
+// Options.PublishWait for the replicas too (a replica still being copied
+// after that does not hold up publishing: the primaries hold every
+// document).
 func (e *Engine) waitCopies(ctx context.Context, name string) error {
 	var h healthAnswer
 	if err := call(ctx, e.client, http.MethodGet, "/_cluster/health", nil, nil, &h); err != nil {
@@ -424,11 +436,17 @@ func (e *Engine) waitCopies(ctx context.Context, name string) error {
 		wait = min(wait, time.Until(d))
 	}
 	params := url.Values{"wait_for_status": {status}, "timeout": {fmt.Sprintf("%dms", max(wait.Milliseconds(), 1))}}
-	if err := call(ctx, e.client, http.MethodGet, "/_cluster/health/"+seg(name), params, nil, &h); err != nil {
+	err := call(ctx, e.client, http.MethodGet, "/_cluster/health/"+seg(name), params, nil, &h)
+	if isStatus(err, http.StatusRequestTimeout) {
+		// Timed out: the answer is the health as it is now.
+		h = healthAnswer{}
+		err = call(ctx, e.client, http.MethodGet, "/_cluster/health/"+seg(name), nil, nil, &h)
+	}
+	if err != nil {
 		return err
 	}
-	if h.TimedOut {
-		return fmt.Errorf("index %s not %s after %s (it is %s)", name, status, wait, h.Status)
+	if h.Status != "green" && h.Status != "yellow" {
+		return fmt.Errorf("index %s is %s after %s", name, h.Status, wait)
 	}
 	return nil
 }

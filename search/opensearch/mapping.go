@@ -8,7 +8,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/search"
 )
@@ -300,6 +299,3 @@ func utf16Len(s string) int {
 	}
 	return n
 }
-
-// singleRune reports whether s is one character.
-func singleRune(s string) bool { return s != "" && utf8.RuneCountInString(s) == 1 }
