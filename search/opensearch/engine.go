@@ -224,7 +224,7 @@ func backoff(n int) time.Duration {
 	return d/2 + time.Duration(int64(d/2)*int64(b[0])/255)
 }
 
-// meta is the index metadata gongkai keeps in the mapping.
+// mappingAnswer is the metadata gongkai keeps in an index's mapping.
 type mappingAnswer map[string]struct {
 	Mappings struct {
 		Meta struct {
@@ -569,8 +569,14 @@ func (e *Engine) Status(ctx context.Context) (*Status, error) {
 		return nil, err
 	}
 	e.mu.RLock()
-	physical := e.physical
+	physical, building := e.physical, e.building != ""
 	e.mu.RUnlock()
+	if !building {
+		// Another process may have published a rebuild since.
+		if behind, err := e.aliasIndexes(ctx); err == nil && len(behind) == 1 {
+			physical = behind[0]
+		}
+	}
 	return &Status{Cluster: h.Cluster, Health: h.Status, Nodes: h.Nodes, DataNodes: h.DataNodes,
 		ActiveShards: h.ActiveShards, InitializingShards: h.Initializing, UnassignedShards: h.UnassignedShards, Index: physical}, nil
 }
