@@ -139,7 +139,9 @@ type Node interface{ node() }
 
 // Bool matches documents that match every Must node (every document when
 // there is none) and no Not node; Should nodes only add to the score.
-// The score is the sum of the scores of the matching nodes.
+// The score is the sum of the scores of the matching nodes. (bleve scales
+// the Should part, like Any, by the share of its nodes that match; Lucene
+// does not. Scores of the two engines differ there, rankings rarely.)
 type Bool struct {
 	Must, Should, Not []Node
 }
@@ -148,7 +150,8 @@ type Bool struct {
 type All struct{ Nodes []Node }
 
 // Any matches documents that match at least one node; the score is the
-// sum of the matching nodes' scores.
+// sum of the matching nodes' scores (bleve: times the share of nodes that
+// match).
 type Any struct{ Nodes []Node }
 
 // WeightedTerm is a term of a field with the weight of its BM25 score.

@@ -99,6 +99,13 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	if err != nil {
 		return err
 	}
+	if *rebuild {
+		// A rebuilt OpenSearch index becomes the one searches see only now,
+		// complete (the alias swaps); until here they saw the old one.
+		if err := indexflag.Publish(ctx, idx); err != nil {
+			return fmt.Errorf("publish the rebuilt index: %w", err)
+		}
+	}
 	if sum.Failed > 0 {
 		return &exitError{Code: 1, Err: fmt.Errorf("%d inputs could not be read (see warnings above); everything else was indexed", sum.Failed)}
 	}

@@ -33,6 +33,9 @@ type Flags struct {
 	URLs string
 	// Alias is the OpenSearch index alias.
 	Alias string
+	// Shards and Replicas shape a new OpenSearch index (0: the engine's
+	// defaults).
+	Shards, Replicas int
 }
 
 // DefaultDir is the bleve index folder: $GONGKAI_INDEX, else ./data/index.
@@ -57,6 +60,8 @@ func Add(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.Dir, "index", DefaultDir(), "index folder of the bleve engine (env GONGKAI_INDEX)")
 	fs.StringVar(&f.URLs, "opensearch", os.Getenv("GONGKAI_OPENSEARCH"), "OpenSearch node URLs, comma-separated (env GONGKAI_OPENSEARCH)")
 	fs.StringVar(&f.Alias, "opensearch-index", envOr("GONGKAI_OPENSEARCH_INDEX", "gongkai"), "OpenSearch index alias (env GONGKAI_OPENSEARCH_INDEX)")
+	fs.IntVar(&f.Shards, "opensearch-shards", 0, "primary shards of a new OpenSearch index (0: 1)")
+	fs.IntVar(&f.Replicas, "opensearch-replicas", 0, "replicas of each shard of a new OpenSearch index (0: 1; -1: none)")
 	return f
 }
 
@@ -65,7 +70,9 @@ type Options struct {
 	// Create makes the index when there is none; otherwise a missing
 	// index is an error that says how to build one.
 	Create bool
-	// Rebuild starts the index afresh: the bleve folder is deleted first.
+	// Rebuild starts the index afresh: the bleve folder is deleted first;
+	// OpenSearch builds a new physical index that searches see once
+	// Publish is called.
 	Rebuild bool
 	// Command describes this process to others that find the index held.
 	Command string
