@@ -7,10 +7,10 @@ import (
 
 func TestParts(t *testing.T) {
 	for word, want := range map[string][]string{
-		"拖欠工资":   {"拖欠", "工资"},
-		"工资":     nil,
-		"营商环境":   {"营商", "环境"},
-		"放管服":    nil,
+		"拖欠工资":  {"拖欠", "工资"},
+		"工资":    nil,
+		"营商环境":  {"营商", "环境"},
+		"放管服":   nil,
 		"2022年": nil,
 	} {
 		got := Parts(word)
