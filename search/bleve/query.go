@@ -253,7 +253,11 @@ func (e *Engine) Search(ctx context.Context, req *search.EngineRequest) (*search
 	case search.SortDateAsc:
 		sr.SortBy([]string{search.FieldDate, "-_score", "_id"})
 	}
-	sr.PreSearchData = map[string]interface{}{bsearch.BM25PreSearchDataKey: e.bm25Stats()}
+	if sr.Score != "none" {
+		// (Without scores, bleve 2.6 looks up statistics for a field "*"
+		// in the prefix searcher and fails; they are not needed then.)
+		sr.PreSearchData = map[string]interface{}{bsearch.BM25PreSearchDataKey: e.bm25Stats()}
+	}
 	res, err := e.idx.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, err
