@@ -22,13 +22,14 @@ func cmdCommitments(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs := flag.NewFlagSet("commitments", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	ix := indexflag.Add(fs)
-	agency := fs.String("agency", "", "government: 国务院, 上海市, 上海市人民政府 …")
-	year := fs.Int("year", 0, "the year the commitments were made for")
-	asJSON := fs.Bool("json", false, "print the report JSON")
-	k := fs.Int("n", 3, "follow-ups per commitment")
-	status := fs.String("status", "", "only commitments with this status: 有回应, 待核对, 未见回应")
+	agency := fs.String("agency", "", "机关：国务院、上海市、上海市人民政府……")
+	year := fs.Int("year", 0, "部署所针对的年份")
+	asJSON := fs.Bool("json", false, "输出 JSON")
+	k := fs.Int("follow-ups", 3, "每项部署列出的回应段落数")
+	n := fs.Int("n", 0, "最多列出的部署条数（0 为全部）")
+	status := fs.String("status", "", "只列出该状态的部署：有回应、待核对、未见回应、尚无回顾")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, `用法: gongkai commitments --agency 机关 --year 年份 [--json] [-n N] [--status 状态] [--index DIR]
+		fmt.Fprintln(stderr, `用法: gongkai commitments --agency 机关 --year 年份 [--json] [-n N] [--follow-ups K] [--status 状态] [--index DIR]
 
 列出该机关工作报告中为该年度作出的部署（承诺），以及其后报告回顾该年度的段落中
 与之对应的回应。状态: 有回应（得分 ≥ 0.45）、待核对（0.10–0.45，需人工阅读候选段落）、
@@ -41,7 +42,7 @@ func cmdCommitments(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	if len(rest) > 0 {
 		fs.Usage()
-		return &exitError{Code: 2, Err: fmt.Errorf("unexpected arguments: %s", strings.Join(rest, " "))}
+		return &exitError{Code: 2, Err: fmt.Errorf("多余的参数：%s", strings.Join(rest, " "))}
 	}
 	if strings.TrimSpace(*agency) == "" || *year <= 0 {
 		fs.Usage()
@@ -73,6 +74,9 @@ func cmdCommitments(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	if err != nil {
 		return err
+	}
+	if *n > 0 && len(r.Commitments) > *n {
+		r.Commitments = r.Commitments[:*n]
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)

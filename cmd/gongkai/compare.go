@@ -22,9 +22,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	ix := indexflag.Add(fs)
-	asJSON := fs.Bool("json", false, "print the comparison JSON")
-	all := fs.Bool("all", false, "also list the sections that did not change")
-	plansOnly := fs.Bool("plans", false, "only the plan comparison of two work reports")
+	asJSON := fs.Bool("json", false, "输出 JSON")
+	all := fs.Bool("all", false, "也列出没有变化的章节")
+	plansOnly := fs.Bool("plans", false, "只比较两份工作报告的工作部署")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `用法: gongkai compare [--index DIR] [--json] [--all] [--plans] 文档A 文档B
 

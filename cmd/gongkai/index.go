@@ -35,9 +35,9 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	ix := indexflag.Add(fs)
-	batch := fs.Int("batch", 100, "documents per index write")
-	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "extra word list for the segmenter (one word per line)")
-	rebuild := fs.Bool("rebuild", false, "delete the index and build it again (needed after a lexicon change)")
+	batch := fs.Int("batch", 100, "每次写入索引的文档数")
+	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "附加词表（每行一个词）")
+	rebuild := fs.Bool("rebuild", false, "删除索引后重建（更换词表后需要）")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "用法: gongkai index [--index DIR] PATH...\n\n索引 .jsonl（语料格式）、.txt 和 .html/.htm 文件；文件夹递归读取。\n未变化的文档不会重新索引。")
 		fs.PrintDefaults()
@@ -48,7 +48,7 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	}
 	if len(paths) == 0 {
 		fs.Usage()
-		return &exitError{Code: 2, Err: errors.New("no input: name files or folders to index")}
+		return &exitError{Code: 2, Err: errors.New("请指定要索引的文件或文件夹")}
 	}
 	if err := addLexicon(*lexicon); err != nil {
 		return err
@@ -103,11 +103,11 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 		// A rebuilt OpenSearch index becomes the one searches see only now,
 		// complete (the alias swaps); until here they saw the old one.
 		if err := indexflag.Publish(ctx, idx); err != nil {
-			return fmt.Errorf("publish the rebuilt index: %w", err)
+			return fmt.Errorf("启用重建的索引失败：%w", err)
 		}
 	}
 	if sum.Failed > 0 {
-		return &exitError{Code: 1, Err: fmt.Errorf("%d inputs could not be read (see warnings above); everything else was indexed", sum.Failed)}
+		return &exitError{Code: 1, Err: fmt.Errorf("%d 个输入无法读取（见上方警告），其余均已索引", sum.Failed)}
 	}
 	return nil
 }

@@ -108,5 +108,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log zerol
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
-	return &exitError{Code: 2, Err: fmt.Errorf("unknown command %q", cmd)}
+	return &exitError{Code: 2, Err: fmt.Errorf("未知命令 %q", cmd)}
 }

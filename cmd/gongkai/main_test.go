@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"io"
 	"os"
@@ -182,5 +183,46 @@ func TestHeldIndex(t *testing.T) {
 	var o, e bytes.Buffer
 	if err := run(ctx, []string{"index", "--index", dir, "../../testdata/corpus/tests.jsonl"}, &o, &e, zerolog.Nop()); err == nil {
 		t.Error("a cancelled index run succeeded")
+	}
+}
+
+// The command line as a user meets it: --help exits 0 on every command,
+// a misspelt flag is an error (not a query exclusion), -n counts what is
+// listed everywhere, and messages are Chinese.
+func TestCommandLineConventions(t *testing.T) {
+	for _, cmd := range []string{"index", "search", "serve", "analyze", "commitments", "compare", "healthcheck"} {
+		_, errOut, err := runCLI(t, cmd, "--help")
+		var ee *exitError
+		if err != nil && (!errors.As(err, &ee) || ee.Code != 0) {
+			t.Errorf("%s --help: %v", cmd, err)
+		}
+		if !strings.Contains(errOut, "用法") {
+			t.Errorf("%s --help prints no usage: %.200s", cmd, errOut)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, _, err := runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := runCLI(t, "search", "--index", dir, "--jsno", "放管服")
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.Code != 2 || !strings.Contains(err.Error(), "未知参数 --jsno") {
+		t.Errorf("misspelt flag: %v", err)
+	}
+	out, _, err := runCLI(t, "search", "--index", dir, "--json", "营商环境", "-上海")
+	if err != nil || !strings.Contains(out, `"query": "营商环境 -上海"`) {
+		t.Errorf("a Chinese exclusion after a flag: %v %.200s", err, out)
+	}
+	out, _, err = runCLI(t, "search", "--index", dir, "--json", "--", "营商环境", "-Shanghai")
+	if err != nil || !strings.Contains(out, `"query": "营商环境 -Shanghai"`) {
+		t.Errorf("a Latin exclusion after --: %v %.200s", err, out)
+	}
+	out, _, err = runCLI(t, "commitments", "--index", dir, "--agency", "重庆", "--year", "2025", "-n", "3", "--json")
+	if err != nil || strings.Count(out, `"follow_ups"`) != 3 {
+		t.Errorf("commitments -n 3 listed %d: %v", strings.Count(out, `"follow_ups"`), err)
+	}
+	_, _, err = runCLI(t, "search", "--index", filepath.Join(t.TempDir(), "none"), "放管服")
+	if err == nil || !strings.Contains(err.Error(), "没有索引") {
+		t.Errorf("a missing index: %v", err)
 	}
 }

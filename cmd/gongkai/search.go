@@ -22,12 +22,12 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	ix := indexflag.Add(fs)
-	asJSON := fs.Bool("json", false, "print the result JSON")
-	n := fs.Int("n", search.DefaultSize, "results per page")
-	page := fs.Int("page", 1, "page number")
-	sortBy := fs.String("sort", search.SortRelevance, "relevance or date")
-	mode := fs.String("mode", search.ModeDocuments, "documents or passages")
-	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "extra word list for the segmenter")
+	asJSON := fs.Bool("json", false, "输出 JSON")
+	n := fs.Int("n", search.DefaultSize, "每页结果数")
+	page := fs.Int("page", 1, "页码")
+	sortBy := fs.String("sort", search.SortRelevance, "排序：relevance（相关度）、date（从新到旧）或 date_asc（从旧到新）")
+	mode := fs.String("mode", search.ModeDocuments, "模式：documents（文档）或 passages（段落）")
+	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "附加词表（每行一个词）")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "用法: gongkai search [--index DIR] [--json] [-n N] [--page P] [--sort relevance|date] [--mode documents|passages] QUERY...")
 		fmt.Fprintln(stderr)
@@ -40,7 +40,7 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if len(words) == 0 {
 		fs.Usage()
-		return &exitError{Code: 2, Err: errors.New("no query")}
+		return &exitError{Code: 2, Err: errors.New("请输入查询内容")}
 	}
 	if err := addLexicon(*lexicon); err != nil {
 		return err
@@ -152,8 +152,8 @@ func terminalSnippet(s string, color bool) string {
 func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print the tokens as JSON")
-	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "extra word list for the segmenter")
+	asJSON := fs.Bool("json", false, "以 JSON 输出检索词")
+	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "附加词表（每行一个词）")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "用法: gongkai analyze [--json] TEXT...\n\n显示文本经折叠（全角/繁体/标点）后的词层（分词、数字）与字层（二元组）检索词。")
 		fs.PrintDefaults()
@@ -164,7 +164,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(words) == 0 {
 		fs.Usage()
-		return &exitError{Code: 2, Err: errors.New("no text to analyze")}
+		return &exitError{Code: 2, Err: errors.New("请输入要分析的文字")}
 	}
 	if err := addLexicon(*lexicon); err != nil {
 		return err

@@ -31,11 +31,11 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	ix := indexflag.Add(fs)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	logFormat := fs.String("log-format", "json", "access log format: json or console")
-	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "extra word list for the segmenter")
-	noSample := fs.Bool("no-sample", false, "do not index the bundled sample into an empty index")
-	deadline := fs.Duration("search-timeout", search.DefaultDeadline, "longest a search may take before it is answered 503")
+	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
+	logFormat := fs.String("log-format", "json", "访问日志格式：json 或 console")
+	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "附加词表（每行一个词）")
+	noSample := fs.Bool("no-sample", false, "索引为空时不导入内置样例语料")
+	deadline := fs.Duration("search-timeout", search.DefaultDeadline, "单次检索的最长耗时，超时返回 503")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "用法: gongkai serve [--index DIR] [--addr HOST:PORT] [--log-format json|console]\n\n启动网页与 JSON 接口。索引为空时先导入内置样例语料。写入接口需设置环境变量 GONGKAI_TOKEN。")
 		fs.PrintDefaults()
@@ -50,7 +50,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	case "console":
 		log = zerolog.New(zerolog.ConsoleWriter{Out: stderr, TimeFormat: "15:04:05"}).With().Timestamp().Logger()
 	default:
-		return &exitError{Code: 2, Err: fmt.Errorf("--log-format must be json or console, not %q", *logFormat)}
+		return &exitError{Code: 2, Err: fmt.Errorf("--log-format 只能是 json 或 console（收到 %q）", *logFormat)}
 	}
 	if err := addLexicon(*lexicon); err != nil {
 		return err
@@ -96,7 +96,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			sum, err := indexer.Run(ctx, idx, []string{"sample"}, indexer.Options{FS: sample})
 			if err != nil {
 				idx.Close()
-				ready <- opened{err: fmt.Errorf("index the sample: %w", err)}
+				ready <- opened{err: fmt.Errorf("导入样例语料失败：%w", err)}
 				return
 			}
 			log.Info().Int("documents", sum.Indexed).Int("failed", sum.Failed).Float64("seconds", sum.Seconds).Msg("sample indexed")
@@ -137,7 +137,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	if idx != nil {
 		if err := idx.Close(); err != nil {
-			return fmt.Errorf("close index: %w", err)
+			return fmt.Errorf("关闭索引失败：%w", err)
 		}
 	}
 	log.Info().Msg("stopped")

@@ -3,8 +3,12 @@
 package cli
 
 import (
+	"errors"
 	"flag"
+	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ExitError carries the exit status a command's error ends the process
@@ -20,8 +24,11 @@ func (e *ExitError) Error() string { return e.Err.Error() }
 func (e *ExitError) Unwrap() error { return e.Err }
 
 // ParseArgs parses flags that may come before or after the positional
-// arguments. An argument that looks like a flag but names none of fs's
-// (a query exclusion such as -疫情) is positional; "--" ends the flags.
+// arguments; "--" ends the flags. An argument of a dash and a character
+// outside ASCII (a query exclusion such as -疫情 or -"关键词") is
+// positional; one of a dash and a letter that names no flag is an error
+// (--jsno is a misspelt --json, not an exclusion: exclude a Latin word
+// after "--").
 func ParseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos, flags []string
 	for i := 0; i < len(args); i++ {
@@ -38,6 +45,9 @@ func ParseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		name, _, hasValue := strings.Cut(name, "=")
 		f := fs.Lookup(name)
 		if f == nil && name != "h" && name != "help" {
+			if c := name[0]; c < utf8.RuneSelf && (unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c))) {
+				return nil, &ExitError{Code: 2, Err: fmt.Errorf("未知参数 %s（可用参数见 -h；要排除英文词，请写在 -- 之后）", a)}
+			}
 			pos = append(pos, a)
 			continue
 		}
@@ -48,7 +58,10 @@ func ParseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 	}
 	if err := fs.Parse(flags); err != nil {
-		return nil, &ExitError{2, err}
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, &ExitError{Code: 0, Err: err}
+		}
+		return nil, &ExitError{Code: 2, Err: err}
 	}
 	return pos, nil
 }

@@ -56,12 +56,12 @@ func envOr(name, def string) string {
 // Add defines the flags on fs.
 func Add(fs *flag.FlagSet) *Flags {
 	f := &Flags{}
-	fs.StringVar(&f.Engine, "engine", envOr("GONGKAI_ENGINE", Bleve), "engine: bleve (embedded index on disk) or opensearch (a cluster; env GONGKAI_ENGINE)")
-	fs.StringVar(&f.Dir, "index", DefaultDir(), "index folder of the bleve engine (env GONGKAI_INDEX)")
-	fs.StringVar(&f.URLs, "opensearch", os.Getenv("GONGKAI_OPENSEARCH"), "OpenSearch node URLs, comma-separated (env GONGKAI_OPENSEARCH)")
-	fs.StringVar(&f.Alias, "opensearch-index", envOr("GONGKAI_OPENSEARCH_INDEX", "gongkai"), "OpenSearch index alias (env GONGKAI_OPENSEARCH_INDEX)")
-	fs.IntVar(&f.Shards, "opensearch-shards", 0, "primary shards of a new OpenSearch index (0: 1)")
-	fs.IntVar(&f.Replicas, "opensearch-replicas", 0, "replicas of each shard of a new OpenSearch index (0: 1; -1: none)")
+	fs.StringVar(&f.Engine, "engine", envOr("GONGKAI_ENGINE", Bleve), "引擎：bleve（本地磁盘上的内置索引）或 opensearch（集群）；环境变量 GONGKAI_ENGINE")
+	fs.StringVar(&f.Dir, "index", DefaultDir(), "bleve 引擎的索引目录；环境变量 GONGKAI_INDEX")
+	fs.StringVar(&f.URLs, "opensearch", os.Getenv("GONGKAI_OPENSEARCH"), "OpenSearch 节点地址，逗号分隔；环境变量 GONGKAI_OPENSEARCH")
+	fs.StringVar(&f.Alias, "opensearch-index", envOr("GONGKAI_OPENSEARCH_INDEX", "gongkai"), "OpenSearch 索引别名；环境变量 GONGKAI_OPENSEARCH_INDEX")
+	fs.IntVar(&f.Shards, "opensearch-shards", 0, "新建 OpenSearch 索引的主分片数（0 为 1）")
+	fs.IntVar(&f.Replicas, "opensearch-replicas", 0, "新建 OpenSearch 索引每个分片的副本数（0 为 1，-1 为不设副本）")
 	return f
 }
 
@@ -119,22 +119,22 @@ func (f *Flags) Open(ctx context.Context, o Options) (*search.Core, error) {
 	}
 	if o.Rebuild {
 		if err := bleve.Remove(f.Dir); err != nil {
-			return nil, fmt.Errorf("remove old index: %w", err)
+			return nil, fmt.Errorf("删除旧索引失败：%w", err)
 		}
 	}
 	if !o.Create && !bleve.IsIndex(f.Dir) {
-		return nil, fmt.Errorf("%w at %s: run `gongkai index --index %s PATH...` first", ErrNoIndex, f.Dir, f.Dir)
+		return nil, fmt.Errorf("%w：%s 没有索引，请先运行 gongkai index --index %s 路径…", ErrNoIndex, f.Dir, f.Dir)
 	}
 	idx, err := bleve.OpenWith(ctx, f.Dir, bleve.Options{Owner: bleve.Owner{Command: o.Command}, Core: o.Core})
 	if errors.Is(err, bleve.ErrStale) {
-		return nil, fmt.Errorf("%w (run: gongkai index --rebuild --index %s PATH...)", err, f.Dir)
+		return nil, fmt.Errorf("%w（请运行 gongkai index --rebuild --index %s 路径… 重建）", err, f.Dir)
 	}
 	return idx, err
 }
 
 // openOpenSearch is replaced when the OpenSearch engine is built in.
 var openOpenSearch = func(ctx context.Context, f *Flags, o Options) (*search.Core, error) {
-	return nil, errors.New("this gongkai was built without the OpenSearch engine")
+	return nil, errors.New("此版本未内置 OpenSearch 引擎")
 }
 
 // Held returns the error that says another process holds the index, or

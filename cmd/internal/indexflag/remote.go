@@ -27,12 +27,12 @@ func Get(ctx context.Context, base, path string, query url.Values, out any) erro
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("ask the server at %s: %w", base, err)
+		return fmt.Errorf("无法访问服务 %s：%w", base, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return fmt.Errorf("read the answer of %s: %w", base, err)
+		return fmt.Errorf("读取服务 %s 的回答失败：%w", base, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		var e struct {
@@ -42,9 +42,9 @@ func Get(ctx context.Context, base, path string, query url.Values, out any) erro
 			if resp.StatusCode == http.StatusBadRequest {
 				return &search.QueryError{Msg: e.Error, Detail: "server: " + e.Error}
 			}
-			return fmt.Errorf("server %s: %s", base, e.Error)
+			return fmt.Errorf("服务 %s：%s", base, e.Error)
 		}
-		return fmt.Errorf("server %s answered %s", base, resp.Status)
+		return fmt.Errorf("服务 %s 返回 %s", base, resp.Status)
 	}
 	return json.Unmarshal(body, out)
 }
