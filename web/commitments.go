@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/search/commitments"
 )
 
@@ -154,17 +153,15 @@ func (s *Server) serveCommitmentsPageErr(r *http.Request) (*commitmentsPage, int
 		p.Error = msg
 		return p, code
 	}
-	// Governments with plans: the agency facet of the documents that
-	// have plan sections.
-	res, err := idx.Search(r.Context(), &search.Query{Filters: search.Filters{Role: []string{search.RolePlan}}},
-		&search.Request{Page: 1, Size: 1, Mode: search.ModeDocuments, Sort: search.SortDate})
+	// Every government with plans, not only the top of a facet.
+	govs, err := commitments.Governments(r.Context(), idx)
 	if err != nil {
 		code, msg := classify(err)
 		p.Error = msg
 		return p, code
 	}
-	for _, f := range res.Facets.Agency {
-		p.Agencies = append(p.Agencies, link{Text: f.Value, URL: commitmentsURL(f.Value, 0), Active: agency != "" && commitments.SameAgency(f.Value, agency)})
+	for _, g := range govs {
+		p.Agencies = append(p.Agencies, link{Text: g.Agency, URL: commitmentsURL(g.Agency, 0), Active: agency != "" && commitments.SameAgency(g.Agency, agency)})
 	}
 	if agency == "" {
 		return p, http.StatusOK

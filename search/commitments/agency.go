@@ -18,7 +18,8 @@ import (
 // plan sections. A government is all the agencies with one key: the name
 // without 人民政府/政府 and without the 省/市/自治区 after a province or city
 // (浙江省人民政府, 浙江省政府 → 浙江); an office (办公厅) is an agency of its
-// own, so 国务院办公厅 is not 国务院. Of the candidates, the first of these
+// own, so 国务院办公厅 is not 国务院. When no agency contains the name as
+// typed, its key is tried (浙江省政府 → 浙江). Of the candidates, the first of these
 // that holds for exactly one government wins:
 //  1. an agency is the name as typed (国务院 among 国务院, 国务院办公厅);
 //  2. the government's key is the name's key (浙江, 浙江省 → 浙江省人民政府;
@@ -107,27 +108,14 @@ func (t *Tracker) resolve(ctx context.Context, name string) (government, error) 
 	if name == "" {
 		return government{}, ErrNoGovernment
 	}
-	cands := map[string]*candidate{}
-	q := &search.Query{Filters: search.Filters{Agency: []string{name}, Role: []string{search.RolePlan}}}
-	for page := 1; page <= search.MaxPage; page++ {
-		res, err := t.Index.Search(ctx, q, &search.Request{Page: page, Size: search.MaxSize, Sort: search.SortDate, Mode: search.ModeDocuments})
-		if err != nil {
+	cands, err := t.candidates(ctx, name)
+	if err != nil {
+		return government{}, err
+	}
+	if k := governmentKey(name); len(cands) == 0 && k != name {
+		// 浙江省政府: no agency contains it, but 浙江 is contained.
+		if cands, err = t.candidates(ctx, k); err != nil {
 			return government{}, err
-		}
-		for _, h := range res.Hits {
-			k := governmentKey(h.Agency)
-			if k == "" {
-				continue
-			}
-			c := cands[k]
-			if c == nil {
-				c = &candidate{key: k, names: map[string]int{}}
-				cands[k] = c
-			}
-			c.names[h.Agency]++
-		}
-		if len(res.Hits) < search.MaxSize || page*search.MaxSize >= res.Total {
-			break
 		}
 	}
 	if len(cands) == 0 {
@@ -159,6 +147,35 @@ func (t *Tracker) resolve(ctx context.Context, name string) (government, error) 
 		all = append(all, c)
 	}
 	return government{}, ambiguous(name, all)
+}
+
+// candidates are the governments with plans among the agencies that the
+// 机关: filter selects for name (those that contain it).
+func (t *Tracker) candidates(ctx context.Context, name string) (map[string]*candidate, error) {
+	cands := map[string]*candidate{}
+	q := &search.Query{Filters: search.Filters{Agency: []string{name}, Role: []string{search.RolePlan}}}
+	for page := 1; page <= search.MaxPage; page++ {
+		res, err := t.Index.Search(ctx, q, &search.Request{Page: page, Size: search.MaxSize, Sort: search.SortDate, Mode: search.ModeDocuments})
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			k := governmentKey(h.Agency)
+			if k == "" {
+				continue
+			}
+			c := cands[k]
+			if c == nil {
+				c = &candidate{key: k, names: map[string]int{}}
+				cands[k] = c
+			}
+			c.names[h.Agency]++
+		}
+		if len(res.Hits) < search.MaxSize || page*search.MaxSize >= res.Total {
+			break
+		}
+	}
+	return cands, nil
 }
 
 func ambiguous(name string, cs []*candidate) error {

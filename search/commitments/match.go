@@ -53,7 +53,7 @@ type matcher struct {
 	sentences []sentence
 	terms     [][]string          // terms of each commitment
 	item      []string            // the item each commitment comes from (its ID without .2, .3)
-	phrases   []map[string]string // the phrase of each term of each commitment
+	phrases   []map[string]phrase // the phrase of each term of each commitment
 	idf       map[string]float64
 	word      map[string]bool // terms that are single words
 	planDF    map[string]int
@@ -133,18 +133,21 @@ func termsOf(text string) []string {
 // number or punctuation (实施生物多样性保护重大工程 → 生物多样性保护; 推动电子商务
 // 进农村 → 电子商务进农村). A sentence that has the whole phrase names the
 // term; one that has only the word names it by half.
-func phrasesOf(text string, terms []string) map[string]string {
-	out := map[string]string{}
+func phrasesOf(text string, terms []string) map[string]phrase {
+	out := map[string]phrase{}
 	toks := analyzer.Words(text)
 	var run []analyzer.Token
 	flush := func() {
 		if len(run) == 0 {
 			return
 		}
-		phrase := text[run[0].Start:run[len(run)-1].End]
+		p := phrase{text: text[run[0].Start:run[len(run)-1].End]}
+		for _, t := range run {
+			p.parts = append(p.parts, text[t.Start:t.End])
+		}
 		for _, t := range run {
 			if _, ok := out[t.Term]; !ok {
-				out[t.Term] = phrase
+				out[t.Term] = p
 			}
 		}
 		run = run[:0]
@@ -166,11 +169,31 @@ func phrasesOf(text string, terms []string) map[string]string {
 	}
 	flush()
 	for _, t := range terms {
-		if p, ok := out[t]; !ok || utf8.RuneCountInString(p) < utf8.RuneCountInString(t) {
-			out[t] = t
+		if p, ok := out[t]; !ok || utf8.RuneCountInString(p.text) < utf8.RuneCountInString(t) {
+			out[t] = phrase{text: t, parts: []string{t}}
 		}
 	}
 	return out
+}
+
+// phrase is a run of words of a commitment that names one thing.
+type phrase struct {
+	text  string
+	parts []string // its words as written
+}
+
+// in reports whether a text names the whole phrase: as written, or with
+// all its words (数字重庆基本能力总体形成 for 形成数字重庆基本).
+func (p phrase) in(text string) bool {
+	if strings.Contains(text, p.text) {
+		return true
+	}
+	for _, w := range p.parts {
+		if !strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func isNumber(w string) bool {
@@ -205,7 +228,7 @@ func newMatcher(ps []passage, cs []Commitment) *matcher {
 	}
 	m.terms = make([][]string, len(cs))
 	m.item = make([]string, len(cs))
-	m.phrases = make([]map[string]string, len(cs))
+	m.phrases = make([]map[string]phrase, len(cs))
 	m.word = map[string]bool{}
 	for i, c := range cs {
 		m.terms[i] = termsOf(c.Text)
@@ -271,7 +294,7 @@ func (m *matcher) matched(ci int, s *sentence) float64 {
 // (乡村 for 农村).
 func (m *matcher) presence(ci int, t string, s *sentence) float64 {
 	if m.has(t, s) {
-		if p := m.phrases[ci][t]; p == t || strings.Contains(s.text, p) {
+		if m.phrases[ci][t].in(s.text) {
 			return 1
 		}
 		return 0.5
@@ -428,7 +451,7 @@ func (m *matcher) best(ci int, c *Commitment, k int) ([]FollowUp, evidence) {
 		for _, t := range ts {
 			switch m.presence(ci, t, s) {
 			case 1:
-				if p := m.phrases[ci][t]; !slices.Contains(ev.named, p) {
+				if p := m.phrases[ci][t].text; !slices.Contains(ev.named, p) {
 					ev.named = append(ev.named, p)
 				}
 				fallthrough

@@ -21,8 +21,8 @@ const (
 	unansweredAbsent = 0.9
 	// sparseCovered and sparseAbsent: the best sentence names at most
 	// sparseCovered of the terms and no sentence names sparseAbsent.
-	sparseCovered = -1.0
-	sparseAbsent  = 0.7
+	sparseCovered = 0.1
+	sparseAbsent  = 0.8
 	// otherCovered and otherRatio: the best sentence names less than
 	// otherCovered of the terms and is about another commitment, which it
 	// names more than 1/otherRatio times as much.
