@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -320,7 +321,7 @@ func (t *Tracker) reviews(ctx context.Context, g government, year int) ([]passag
 			}
 			for n := s.First; n <= s.Last; n++ {
 				p := d.Paragraphs[n-1]
-				if p.Heading && utf8.RuneCountInString(p.Text) < 40 {
+				if p.Heading && utf8.RuneCountInString(p.Text) < 40 || notReportRe.MatchString(p.Text) {
 					continue
 				}
 				out = append(out, passage{doc: d, n: n, path: s.Path, text: p.Text})
@@ -329,6 +330,12 @@ func (t *Tracker) reviews(ctx context.Context, g government, year int) ([]passag
 	}
 	return out, docs, nil
 }
+
+// notReportRe finds the paragraphs of a review section that report on
+// nothing: the problems that close it (在肯定成绩的同时，我们也清醒看到…)
+// and the thanks (…表示衷心感谢！). Their words (协调配合不够) must not
+// pass for a follow-up.
+var notReportRe = regexp.MustCompile(`^(?:在(?:充分)?肯定成绩的同时|在看到成绩的同时|同时[，,]?我们(?:也)?清醒|我们也清醒|我们也要清醒|思危方能居安|安不忘危|我们既要正视)|表示(?:诚挚|衷心的?)感谢|致以崇高(?:的)?敬意|清醒(?:地)?(?:看到|认识到)[^。]{0,20}(?:问题|困难|挑战|不足)`)
 
 // planYears are the years of the plan sections of d.
 func planYears(d *search.Document) []int {

@@ -55,7 +55,6 @@ type matcher struct {
 	item      []string            // the item each commitment comes from (its ID without .2, .3)
 	phrases   []map[string]phrase // the phrase of each term of each commitment
 	idf       map[string]float64
-	word      map[string]bool // terms that are single words
 	planDF    map[string]int
 	nPlan     float64
 }
@@ -201,19 +200,6 @@ func isNumber(w string) bool {
 	return r >= '0' && r <= '9'
 }
 
-// has reports whether a text with these words names a term: a word
-// among its words, a quoted name anywhere in it.
-func has(t, text string, words map[string]bool) bool {
-	return words[t] || (!isWord(t) && strings.Contains(text, t))
-}
-
-// isWord reports whether t is a single word of the analyzer (quoted names
-// may be several).
-func isWord(t string) bool {
-	ws := analyzer.ContentWords(t)
-	return len(ws) == 1 && ws[0] == t
-}
-
 func newMatcher(ps []passage, cs []Commitment) *matcher {
 	m := &matcher{passages: ps, idf: map[string]float64{}, planDF: map[string]int{}, nPlan: float64(len(cs))}
 	for i := range ps {
@@ -229,16 +215,12 @@ func newMatcher(ps []passage, cs []Commitment) *matcher {
 	m.terms = make([][]string, len(cs))
 	m.item = make([]string, len(cs))
 	m.phrases = make([]map[string]phrase, len(cs))
-	m.word = map[string]bool{}
 	for i, c := range cs {
 		m.terms[i] = termsOf(c.Text)
 		m.item[i], _, _ = strings.Cut(c.ID, ".")
 		m.phrases[i] = phrasesOf(c.Text, m.terms[i])
 		for _, t := range m.terms[i] {
 			m.planDF[t]++
-			if _, ok := m.word[t]; !ok {
-				m.word[t] = isWord(t)
-			}
 		}
 	}
 	n := float64(len(m.sentences))
@@ -320,8 +302,7 @@ func init() {
 医疗卫生 医疗 卫生
 城镇化 城镇
 义务教育 教育
-养老服务 养老
-就业 就业`, "\n") {
+养老服务 养老`, "\n") {
 		f := strings.Fields(l)
 		if len(f) > 1 {
 			variants[f[0]] = append(variants[f[0]], f[1:]...)
@@ -332,19 +313,16 @@ func init() {
 // evidence is what the status of a commitment is decided from, and what
 // a reader is shown beside it.
 type evidence struct {
-	covered   float64  // share of the terms' weight the best sentence names
-	para      float64  // share of the terms' weight the best paragraph names, anywhere in it
-	total     float64  // the terms' weight
-	absent    float64  // share of the terms' weight that no review sentence names
-	own       bool     // the best sentence names this commitment at least as much as any other of the plan
-	ratio     float64  // this commitment's weight in the best sentence over its owner's
-	other     int      // the owner of the best sentence when it is another commitment, else -1
-	sentence  string   // the best sentence
-	shared    []string // terms the best sentence names, weightiest first
-	named     []string // phrases of those terms that it names whole
-	missing   []string // terms no review sentence names, weightiest first
-	terms     int
-	paragraph int // the best follow-up paragraph
+	covered  float64  // share of the terms' weight the best sentence names
+	total    float64  // the terms' weight
+	absent   float64  // share of the terms' weight that no review sentence names
+	own      bool     // the best sentence names this commitment at least as much as any other of the plan
+	ratio    float64  // this commitment's weight in the best sentence over its owner's
+	other    int      // the owner of the best sentence when it is another commitment, else -1
+	sentence string   // the best sentence
+	shared   []string // terms the best sentence names, weightiest first
+	named    []string // phrases of those terms that it names whole
+	missing  []string // terms no review sentence names, weightiest first
 }
 
 // scored is a passage scored for a commitment.
@@ -391,7 +369,6 @@ func (m *matcher) scoreAll(ci int, c *Commitment) ([]scored, map[string]bool) {
 func (m *matcher) best(ci int, c *Commitment, k int) ([]FollowUp, evidence) {
 	ev := evidence{other: -1}
 	ts := m.terms[ci]
-	ev.terms = len(ts)
 	for _, t := range ts {
 		ev.total += m.weight(t)
 	}
@@ -433,10 +410,6 @@ func (m *matcher) best(ci int, c *Commitment, k int) ([]FollowUp, evidence) {
 		top := all[0]
 
 		ev.covered = top.w / ev.total
-		for _, sc := range all {
-			ev.para = max(ev.para, sc.para/ev.total)
-		}
-		ev.paragraph = m.passages[top.p].n
 		s := &m.sentences[top.sentence]
 		ev.sentence = s.text
 		// A sentence about another action of the same item is about
@@ -494,18 +467,4 @@ func termSpans(text string, ts []string) []search.Span {
 // sortByWeight orders terms weightiest first.
 func (m *matcher) sortByWeight(ts []string) {
 	sort.SliceStable(ts, func(i, j int) bool { return m.weight(ts[i]) > m.weight(ts[j]) })
-}
-
-// paragraphWeights is the weight of commitment ci's terms that each
-// passage names.
-func (m *matcher) paragraphWeights(ci int) []float64 {
-	out := make([]float64, len(m.passages))
-	for pi := range m.passages {
-		p := &m.passages[pi]
-		whole := &sentence{text: p.text, words: p.words}
-		for _, t := range m.terms[ci] {
-			out[pi] += m.presence(ci, t, whole) * m.weight(t)
-		}
-	}
-	return out
 }
