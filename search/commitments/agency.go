@@ -64,6 +64,23 @@ func governmentKey(agency string) string {
 	return k
 }
 
+// agencySuffixes are what AgencyCore cuts.
+var agencySuffixes = []string{"人民政府办公厅", "人民政府办公室", "人民政府", "政府办公厅", "政府办公室", "政府"}
+
+// AgencyCore returns the place an agency name is about, for asking the
+// index with an agency filter: 上海市人民政府 → 上海市, 上海市人民政府办公厅
+// → 上海市, 国务院 → 国务院. Whether two names are the same government is
+// SameAgency's to say (an office is not its government).
+func AgencyCore(a string) string {
+	a = strings.TrimSpace(a)
+	for _, s := range agencySuffixes {
+		if strings.HasSuffix(a, s) && len(a) > len(s) {
+			return strings.TrimSuffix(a, s)
+		}
+	}
+	return a
+}
+
 // SameAgency reports whether two agency names name the same government:
 // 上海市人民政府, 上海市 and 上海 do; 上海市 and 上海市浦东新区 do not, nor do
 // 国务院 and 国务院办公厅.

@@ -251,7 +251,7 @@ func (t *Tracker) Report(ctx context.Context, agency string, year int) (*Report,
 	}
 	for _, d := range plans {
 		r.Plans = append(r.Plans, DocRef{d.ID, d.Title, d.Date})
-		r.Commitments = append(r.Commitments, Extract(d, year)...)
+		r.Commitments = append(r.Commitments, ExtractActions(d, year)...)
 	}
 	reviews, docs, err := t.reviews(ctx, g, year)
 	if err != nil {

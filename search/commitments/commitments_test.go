@@ -365,7 +365,7 @@ func TestExtractSplitsEnumerations(t *testing.T) {
 		Sections: []search.Section{{ID: "s1", Role: search.RolePlan, Year: 2025, First: 1, Last: 3, Path: []string{"二、2025年主要任务"}}},
 	}
 	var got []string
-	for _, c := range Extract(d, 2025) {
+	for _, c := range ExtractActions(d, 2025) {
 		got = append(got, c.ID+" "+c.Text)
 	}
 	want := []string{
@@ -380,10 +380,20 @@ func TestExtractSplitsEnumerations(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("Extract:\n got %q\nwant %q", got, want)
 	}
-	if cs := Extract(d, 2025); !cs[0].Quantitative || cs[2].Quantitative {
+	if cs := ExtractActions(d, 2025); !cs[0].Quantitative || cs[2].Quantitative {
 		t.Errorf("Quantitative: %v %v, want true false", cs[0].Quantitative, cs[2].Quantitative)
 	}
-	if cs := Extract(d, 2024); len(cs) != 0 {
+	// Extract keeps items whole.
+	got = nil
+	for _, c := range Extract(d, 2025) {
+		got = append(got, c.ID+" "+c.Text)
+	}
+	want = []string{"x/p2/1 一是加快建设城市轨道交通，新开通地铁线路2条。", "x/p2/2 二是推进老旧小区改造，完成改造300个。",
+		"x/p3/2 要稳步推进农村改革发展，巩固拓展脱贫攻坚成果。"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Extract:\n got %q\nwant %q", got, want)
+	}
+	if cs := ExtractActions(d, 2024); len(cs) != 0 {
 		t.Errorf("Extract for a year the plan is not about: %v", cs)
 	}
 }

@@ -362,12 +362,23 @@ func isItem(item string) bool {
 	return !contextRe.MatchString(body) && !explainRe.MatchString(body) && !closingRe.MatchString(body)
 }
 
-// Extract splits the plan sections of d about year into commitments: an
-// enumeration 一是…二是… into its items, other text into sentences, and
-// each item into its actions (see the comment at the top of this file).
-// An item's first action keeps the item's ID (doc/pN/i); the others add
-// their place: doc/pN/i.2, doc/pN/i.3.
+// Extract splits the plan sections of d about year into their items: an
+// enumeration 一是…二是… into its items, other text into sentences, keeping
+// the items that commit to something (see the comment at the top of this
+// file), each whole. Its IDs are doc/pN/i. The commitments that the
+// tracker follows up are ExtractActions's.
 func Extract(d *search.Document, year int) []Commitment {
+	return extract(d, year, false)
+}
+
+// ExtractActions is Extract with each item split into its actions: an
+// item's first action keeps the item's ID (doc/pN/i); the others add
+// their place: doc/pN/i.2, doc/pN/i.3.
+func ExtractActions(d *search.Document, year int) []Commitment {
+	return extract(d, year, true)
+}
+
+func extract(d *search.Document, year int, split bool) []Commitment {
 	var out []Commitment
 	for _, s := range d.Sections {
 		if s.Role != search.RolePlan || s.Year != year {
@@ -400,7 +411,11 @@ func Extract(d *search.Document, year int) []Commitment {
 				if !isItem(it) {
 					continue
 				}
-				for k, a := range actions(it) {
+				acts := actions(it)
+				if !split && len(acts) > 0 {
+					acts = []string{it}
+				}
+				for k, a := range acts {
 					// The item's place among all the paragraph's items, so
 					// that IDs stay put when the rules above change.
 					id := fmt.Sprintf("%s/p%d/%d", d.ID, n, i+1)
