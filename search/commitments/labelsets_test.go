@@ -227,7 +227,7 @@ func measureLabelSet(t *testing.T, tr *Tracker, ls labelSet) statusFigures {
 			if positive {
 				want = fmt.Sprint(u.paras)
 			}
-			t.Logf("%-7s %s/%s %s want %s got %v %s | %s", verdict, c.Status, c.rule, c.ID, want, fs, fmt.Sprintf("cov=%.2f terms=%v shared=%v missing=%v closer=%s", c.Evidence.Covered, c.Evidence.Terms, c.Evidence.Shared, c.Evidence.Missing, c.Evidence.CloserTo), c.Text)
+			t.Logf("%-7s %s/%s %s want %s got %v %s | %s", verdict, c.Status, c.rule, c.ID, want, fs, fmt.Sprintf("%s (covered %.2f, terms %v, shared %v, missing %v, closer to %q)", c.Reason, c.Evidence.Covered, c.Evidence.Terms, c.Evidence.Shared, c.Evidence.Missing, c.Evidence.CloserTo), c.Text)
 		}
 	}
 	for _, id := range ls.notCommitments {
