@@ -59,12 +59,6 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// decide turns evidence into a status.
-func decide(ev evidence) string {
-	s, _ := decideRule(ev)
-	return s
-}
-
 // decideRule turns evidence into a status and names the rule that decided.
 func decideRule(ev evidence) (string, string) {
 	switch {
