@@ -21,6 +21,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/search/commitments"
 )
 
 // Limits on requests.
@@ -158,9 +159,12 @@ func classify(err error) (int, string) {
 	var he *httpError
 	var qe *search.QueryError
 	var mb *http.MaxBytesError
+	var ae *commitments.AmbiguousError
 	switch {
 	case errors.As(err, &he):
 		return he.status, he.msg
+	case errors.As(err, &ae):
+		return http.StatusBadRequest, "“" + ae.Name + "”对应多个政府：" + strings.Join(ae.Candidates, "、") + "，请写出全称"
 	case errors.As(err, &qe):
 		return http.StatusBadRequest, qe.Msg
 	case errors.Is(err, search.ErrNotFound):

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gongkai/gongkai/cmd/internal/indexflag"
 	"github.com/gongkai/gongkai/search/commitments"
+	"github.com/gongkai/gongkai/search/targets"
 )
 
 func cmdCommitments(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -66,11 +67,19 @@ func cmdCommitments(ctx context.Context, args []string, stdout, stderr io.Writer
 		return &exitError{Code: 1, Err: errors.New(indexflag.HeldMessage(le))}
 	} else if err == nil {
 		defer idx.Close()
-		tr := &commitments.Tracker{Index: idx, FollowUps: *k}
+		var tt *targets.Tracker
+		if tt, err = targets.New(idx, targets.Options{}); err != nil {
+			return err
+		}
+		tr := &commitments.Tracker{Index: idx, FollowUps: *k, Quantitative: tt.Judge()}
 		r, err = tr.Report(ctx, *agency, *year)
 		if err == nil {
 			r.Keep(*status)
 		}
+	}
+	var ae *commitments.AmbiguousError
+	if errors.As(err, &ae) {
+		return &exitError{Code: 2, Err: fmt.Errorf("“%s”对应多个政府：%s，请写出全称", ae.Name, strings.Join(ae.Candidates, "、"))}
 	}
 	if err != nil {
 		return err
