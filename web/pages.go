@@ -34,6 +34,7 @@ const siteName = "公开 · 政府信息公开全文检索"
 var navItems = []navItem{
 	{Text: "全文检索", URL: "/", Help: "关键词、精确短语、文号或整句提问"},
 	{Text: "承诺与回应", URL: "/commitments", Help: "某年工作报告作出的部署，及其后报告中的回应"},
+	{Text: "目标与完成", URL: "/targets", Help: "工作报告的数量目标（增长5%左右……）与实际完成，是否达成"},
 }
 
 type navItem struct {

@@ -7,6 +7,7 @@
 //	gongkai serve   [--index DIR] [--addr HOST:PORT]
 //	gongkai analyze TEXT...
 //	gongkai commitments --agency AGENCY --year YEAR [--json]
+//	gongkai targets --agency AGENCY [--year YEAR] [--indicator NAME] [--json]
 //
 // The index folder defaults to $GONGKAI_INDEX, else ./data/index.
 package main
@@ -40,6 +41,8 @@ const usage = `gongkai — 政府信息公开全文检索
                                             某年度的工作部署及其后报告中的回应
   gongkai healthcheck [--addr HOST:PORT]    检查运行中的服务是否就绪（容器健康检查）
   gongkai compare [--index DIR] [--json] [--plans] A B  比较两篇文档（版本之间、两年的报告）
+  gongkai targets --agency 机关 [--year 年份] [--indicator 指标] [--json]
+                                            数量目标（增长5%左右……）与实际完成、是否达成
 
 测量工具（可检索率、耗时、排序质量）在单独的命令 gongkai-lab 中。
 
@@ -101,6 +104,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, log zerol
 		return cmdCompare(ctx, rest, stdout, stderr)
 	case "healthcheck":
 		return cmdHealthcheck(ctx, rest, stdout, stderr)
+	case "targets":
+		return cmdTargets(ctx, rest, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, rest, stderr)
 	case "-h", "--help", "help":
