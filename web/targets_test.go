@@ -138,10 +138,10 @@ func TestTargets(t *testing.T) {
 
 	t.Run("APIErrors", func(t *testing.T) {
 		for target, want := range map[string]string{
-			"/api/targets":                                                "机关",
-			"/api/targets?year=2024":                                      "机关",
-			"/api/targets?agency=" + q("国务院") + "&year=abc":              "整数",
-			"/api/targets?agency=" + q("国务院") + "&year=24":               "年份",
+			"/api/targets":           "机关",
+			"/api/targets?year=2024": "机关",
+			"/api/targets?agency=" + q("国务院") + "&year=abc":               "整数",
+			"/api/targets?agency=" + q("国务院") + "&year=24":                "年份",
 			"/api/targets?agency=" + q("国务院") + "&indicator=" + q("幸福指数"): "未知指标：幸福指数（可用：经济增长、",
 			"/targets/chart.svg?agency=" + q("国务院"):                       "指标",
 		} {
