@@ -136,6 +136,8 @@ func TestBrowser(t *testing.T) {
 	}
 	fakeSrv := httptest.NewServer(newFakeServer(&fakeIndex{result: fake}))
 	defer fakeSrv.Close()
+	tsrv := httptest.NewServer(targetsServer(t)) // national work reports 2016–2025
+	defer tsrv.Close()
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
@@ -468,6 +470,47 @@ func TestBrowser(t *testing.T) {
 	audit("advanced form on a phone")
 	do(chromedp.Navigate(fakeSrv.URL+"/search?q="+url.QueryEscape("放官服")), chromedp.WaitVisible(`p.partial`))
 	audit("partial results on a phone")
+
+	// Targets: the State Council's growth targets at desktop and phone
+	// width: the chart drawn on the server, with its title; the table
+	// with statuses in words, each target and result linked to its
+	// paragraph; years never broken across lines; the page passes the
+	// checks above; and a result's link lands on its paragraph.
+	targetsURL := tsrv.URL + "/targets?agency=" + url.QueryEscape("国务院") + "&indicator=" + url.QueryEscape("经济增长")
+	for _, v := range []struct {
+		name string
+		size chromedp.Action[chromedp.Void]
+	}{{"desktop", chromedp.EmulateViewport(1280, 1300)}, {"phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)}} {
+		do(v.size, chromedp.Navigate(targetsURL), chromedp.WaitVisible(`figure.tchart svg`))
+		if title := eval(`document.querySelector('figure.tchart svg title').textContent`).(string); title != "国务院 经济增长：目标与实际" {
+			t.Errorf("%s: chart title %q", v.name, title)
+		}
+		if w := eval(`document.querySelector('figure.tchart svg').getBoundingClientRect().width`).(float64); w < 590 {
+			t.Errorf("%s: the chart is %vpx wide", v.name, w)
+		}
+		met := eval(`[...document.querySelectorAll('table.ttable tbody tr')].filter(tr => tr.querySelector('td[data-label="状态"]').innerText.trim().startsWith('✓ 达成')).length`).(float64)
+		missed := eval(`[...document.querySelectorAll('table.ttable tbody tr')].filter(tr => tr.querySelector('td[data-label="状态"]').innerText.trim().startsWith('✗ 未达成')).length`).(float64)
+		cited := eval(`document.querySelectorAll('table.ttable a[href^="/doc/"][href*="#p-"]').length`).(float64)
+		if met < 5 || missed != 1 || cited < 15 {
+			t.Errorf("%s: %v rows 达成, %v 未达成, %v links to paragraphs", v.name, met, missed, cited)
+		}
+		if broken := eval(`[...document.querySelectorAll('.targets .nw')].filter(e => e.getClientRects().length > 1).length`).(float64); broken > 0 {
+			t.Errorf("%s: %v years or dates broken across lines", v.name, broken)
+		}
+		audit("targets, " + v.name)
+		if v.name == "phone" {
+			if d := eval(`getComputedStyle(document.querySelector('table.ttable td')).display`).(string); d != "block" {
+				t.Errorf("phone: table cells are %q, not stacked", d)
+			}
+			eval(`document.querySelector('figure.tchart').scrollIntoView(), true`)
+		}
+		shoot(t, ctx, "targets-"+v.name+".png")
+	}
+	eval(`document.querySelector('table.ttable tr.missed td[data-label="实际完成"] a.src').click(), true`)
+	do(chromedp.WaitVisible(`.para:target`))
+	if id, txt := eval(`document.querySelector('.para:target').id`).(string), text(`.para:target`); id != "p-6" || !strings.Contains(txt, "国内生产总值增长3%") {
+		t.Errorf("the 2022 result landed on %s: %.80s", id, txt)
+	}
 
 	consoleMu.Lock()
 	defer consoleMu.Unlock()
