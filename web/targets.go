@@ -12,6 +12,9 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/search/commitments"
 	"github.com/gongkai/gongkai/search/targets"
@@ -245,8 +248,8 @@ var targetAgencyCache struct {
 	names []string
 }
 
-// targetAgencies lists the governments with targets, most documents
-// first; chosen (as the user typed it) is marked.
+// targetAgencies lists the governments with targets; chosen (as the user
+// typed it) is marked.
 func (s *Server) targetAgencies(ctx context.Context, tr *targets.Tracker, chosen string) ([]link, error) {
 	idx := s.index()
 	if idx == nil {
@@ -274,7 +277,7 @@ func (s *Server) targetAgencies(ctx context.Context, tr *targets.Tracker, chosen
 }
 
 // findTargetAgencies finds the governments that set targets the table
-// names. Candidates are the work reports and plans that state targets in
+// names: the State Council first, then in pinyin order. Candidates are the work reports and plans that state targets in
 // so many words (预期目标, 主要目标, 调控目标), found by a search; a
 // government counts once one of its candidates, newest first, yields a
 // target, so most governments cost one document.
@@ -329,12 +332,14 @@ func findTargetAgencies(ctx context.Context, idx search.Index, table *targets.Ta
 			names = append(names, agency)
 		}
 	}
+	// The State Council first, then the provinces in pinyin order.
+	col := collate.New(language.Chinese)
 	sort.Slice(names, func(i, j int) bool {
 		a, b := names[i], names[j]
-		if len(docs[a]) != len(docs[b]) {
-			return len(docs[a]) > len(docs[b])
+		if (a == "国务院") != (b == "国务院") {
+			return a == "国务院"
 		}
-		return a < b
+		return col.CompareString(a, b) < 0
 	})
 	return names, nil
 }

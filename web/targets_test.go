@@ -198,6 +198,9 @@ func TestTargets(t *testing.T) {
 			!strings.Contains(r.body, `href="/targets?agency=`+q("浙江省人民政府")+`"`) {
 			t.Fatalf("/targets: %d %.3000s", r.status, r.body)
 		}
+		if strings.Index(r.body, "agency="+q("国务院")+`"`) > strings.Index(r.body, "agency="+q("浙江省人民政府")+`"`) {
+			t.Error("the State Council is not offered first")
+		}
 		if strings.Contains(r.body, "agency="+q("国务院办公厅")) {
 			t.Error("国务院办公厅 is offered, but it sets no target the table names")
 		}
