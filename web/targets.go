@@ -60,7 +60,7 @@ func targetsParams(r *http.Request, optional bool) (agency string, year int, ind
 		err = &httpError{http.StatusBadRequest, "请指定机关（agency），例如 国务院、浙江省"}
 	case year != 0 && (year < 1949 || year > 2100):
 		err = &httpError{http.StatusBadRequest, "年份（year）应在 1949–2100 之间，不填表示全部年份"}
-	case len([]rune(agency)) > 100 || len([]rune(indicator)) > 100:
+	case len([]rune(agency)) > 200 || len([]rune(indicator)) > 200:
 		err = &httpError{http.StatusBadRequest, "机关或指标名称过长"}
 	}
 	return
@@ -142,7 +142,8 @@ func (s *Server) serveTargetsChartErr(r *http.Request) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return targets.Chart(series), nil
+	// Documents may carry control characters, which XML forbids.
+	return stripControls(targets.Chart(series)), nil
 }
 
 // targetsPage is the /targets page: a form, the governments whose reports

@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"html"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/gongkai/gongkai/indexer"
+	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/search/bleve"
 	"github.com/gongkai/gongkai/search/targets"
 )
@@ -262,4 +265,116 @@ func TestTargets(t *testing.T) {
 			t.Errorf("unknown indicator on the page: %d", r.status)
 		}
 	})
+}
+
+// TestTargetsHostile shows work reports whose every field holds markup,
+// script and control characters on the targets page, API and chart: the
+// targets are read, the text is escaped, and the only markup is the
+// templates' and the chart's.
+func TestTargetsHostile(t *testing.T) {
+	agency := "恶意区人民政府" + hostile
+	records := []*indexer.Record{{
+		ID: "hostile-t1", Title: ptr("恶意区" + hostile + "2025年政府工作报告"), Agency: ptr(agency), Date: ptr("2025-01-10"),
+		Body: ptr("一、2024年工作回顾\n过去一年，推进恶意治理" + hostile + "。\n二、2025年工作安排\n今年经济社会发展的主要预期目标是：地区生产总值增长5%左右" +
+			hostile + "，城镇调查失业率5.5%左右。\n"),
+	}, {
+		ID: "hostile-t2", Title: ptr("恶意区" + hostile + "2026年政府工作报告"), Agency: ptr(agency), Date: ptr("2026-01-12"),
+		Body: ptr("一、2025年工作回顾\n过去一年，地区生产总值增长5.2%" + hostile + "，城镇调查失业率5.1%。\n二、2026年工作安排\n今年的主要预期目标是：地区生产总值增长5%左右。\n"),
+	}}
+	var docs []*search.Document
+	for _, rec := range records {
+		d, err := indexer.FromRecord(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Agency += "\x07\u0085"
+		for i := range d.Paragraphs {
+			d.Paragraphs[i].Text += "\x00\x1b"
+		}
+		docs = append(docs, d)
+	}
+	idx, err := bleve.Open(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if err := idx.Put(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{Log: zerolog.Nop()})
+	s.SetIndex(idx)
+
+	rep := targetsAPI(t, s, "/api/targets?agency="+q(docs[0].Agency))
+	var met bool
+	for _, tg := range rep.Targets {
+		met = met || tg.Year == 2025 && tg.Indicator == "经济增长" && tg.Status == targets.Met
+	}
+	if !met {
+		t.Fatalf("the hostile report's growth target is not read as met: %+v", rep.Targets)
+	}
+
+	tags, attrs := templateVocabulary(t)
+	// The chart's own markup (the tokenizer lower-cases names).
+	for _, tag := range strings.Fields("svg title desc rect text g line polyline path circle a") {
+		tags[tag] = true
+	}
+	for _, a := range strings.Fields("xmlns viewbox width height role aria-labelledby font-family font-size font-weight id x y x1 y1 x2 y2 cx cy r d points fill stroke stroke-width text-anchor transform href") {
+		attrs[a] = true
+	}
+	for _, target := range []string{
+		"/targets", "/targets?agency=" + q(docs[0].Agency), "/targets?agency=" + q(docs[0].Agency) + "&indicator=" + q("经济增长"),
+		"/targets?agency=" + q(hostile), "/targets?agency=" + q(docs[0].Agency) + "&indicator=" + q(hostile),
+		"/api/targets?agency=" + q(docs[0].Agency), "/api/targets?agency=" + q(docs[0].Agency) + "&indicator=" + q(hostile),
+		"/targets/chart.svg?agency=" + q(docs[0].Agency) + "&indicator=" + q("经济增长"),
+	} {
+		r := do(t, s, "GET", target, nil)
+		if r.status >= 500 {
+			t.Errorf("%s: %d", target, r.status)
+			continue
+		}
+		switch ct := r.header.Get("Content-Type"); {
+		case strings.HasPrefix(ct, "text/html"):
+			checkHTML(t, target, r.body, tags, attrs)
+			checkText(t, target, "the page", r.body)
+		case strings.HasPrefix(ct, "application/json"):
+			checkJSON(t, target, []byte(r.body))
+		case ct == "image/svg+xml":
+			checkText(t, target, "the chart", r.body)
+			// Well-formed XML of the chart's elements only, no handler
+			// attribute, and the agency's markup there as text.
+			dec := xml.NewDecoder(strings.NewReader(r.body))
+			var text strings.Builder
+			for {
+				tok, err := dec.Token()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Errorf("%s: %v", target, err)
+					break
+				}
+				switch tok := tok.(type) {
+				case xml.StartElement:
+					if !tags[tok.Name.Local] || tok.Name.Local == "script" {
+						t.Errorf("%s: element <%s>", target, tok.Name.Local)
+					}
+					for _, a := range tok.Attr {
+						if !attrs[strings.ToLower(a.Name.Local)] {
+							t.Errorf("%s: attribute %s=%q", target, a.Name.Local, a.Value)
+						}
+					}
+				case xml.CharData:
+					text.Write(tok)
+				}
+			}
+			if !strings.Contains(text.String(), "<script>alert(1)</script>") {
+				t.Errorf("%s: the hostile agency is not shown as text in the chart", target)
+			}
+		default:
+			t.Errorf("%s: content type %q", target, ct)
+		}
+	}
+	if body := do(t, s, "GET", "/targets?agency="+q(docs[0].Agency)+"&indicator="+q("经济增长"), nil).body; !strings.Contains(body, "<svg") || !strings.Contains(body, "&lt;script&gt;alert(1)") {
+		t.Error("the hostile government's chart or its escaped name is not on the page")
+	}
 }
