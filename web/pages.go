@@ -618,6 +618,7 @@ type docPage struct {
 	Permalink string
 	Back      string
 	Versions  *versionsBlock // other versions of the document (compare.go)
+	Targets   []link         // the years it sets targets for, on /targets (targets.go)
 	// Citation and CitationGBT cite the whole document.
 	Citation, CitationGBT string
 }
@@ -709,6 +710,7 @@ func (s *Server) serveDocPageErr(r *http.Request) (*docPage, error) {
 		p.Back = searchURL(p.Query)
 	}
 	p.Versions = s.docVersions(r, d)
+	p.Targets = s.docTargets(d)
 	for _, m := range []metaRow{
 		{Label: "发文机关", Value: d.Agency}, {Label: "发文字号", Value: d.DocNumber, NoWrap: true},
 		{Label: "发布日期", Value: d.Date, NoWrap: true}, {Label: "成文日期", Value: d.DateWritten, NoWrap: true},

@@ -474,3 +474,28 @@ func (s *Server) serveTargetsPageErr(r *http.Request) (*targetsPage, int) {
 	}
 	return p, http.StatusOK
 }
+
+// docTargets links a document that sets targets the indicator table names
+// to its government's targets of each such year on /targets; nil for any
+// other document.
+func (s *Server) docTargets(d *search.Document) []link {
+	if strings.TrimSpace(d.Agency) == "" {
+		return nil
+	}
+	years := targets.PlanYears(d)
+	if len(years) == 0 {
+		return nil
+	}
+	tr, err := s.targetsTracker()
+	if err != nil {
+		return nil
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(years)))
+	var out []link
+	for _, y := range years {
+		if len(tr.Table().Targets(d, y)) > 0 {
+			out = append(out, link{Text: strconv.Itoa(y) + " 年目标与完成情况 →", URL: targetsURL(d.Agency, y, "")})
+		}
+	}
+	return out
+}

@@ -251,6 +251,16 @@ func TestTargets(t *testing.T) {
 			t.Error("浙江 2025: the years to choose from are not offered")
 		}
 
+		// A report that sets targets links to them; a document that
+		// sets none does not.
+		r = do(t, s, "GET", "/doc/gwrn-2022", nil)
+		if body := html.UnescapeString(r.body); !strings.Contains(body, `<a href="/targets?agency=`+q("国务院")+`&year=2022">2022 年目标与完成情况 →</a>`) {
+			t.Error("the 2022 report does not link to its targets")
+		}
+		if r = do(t, s, "GET", "/doc/govcn-5350427", nil); r.status != 200 || strings.Contains(r.body, "目标与完成情况") {
+			t.Errorf("an opinion without targets links to targets: %d", r.status)
+		}
+
 		// Nothing found, and mistakes: said on the page.
 		r = do(t, s, "GET", "/targets?agency="+q("火星市"), nil)
 		if r.status != 200 || !strings.Contains(r.body, "没有找到“火星市”的数量目标") {
