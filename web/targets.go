@@ -78,16 +78,16 @@ func unknownIndicator(name string, t *targets.Table) error {
 
 // targetsReport runs the tracker; an unknown indicator is the user's
 // mistake.
-func (s *Server) targetsReport(ctx context.Context, agency string, year int, indicator string) (*targets.Report, *targets.Tracker, error) {
+func (s *Server) targetsReport(ctx context.Context, agency string, year int, indicator string) (*targets.Report, error) {
 	tr, err := s.targetsTracker()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	rep, err := tr.Report(ctx, agency, year, indicator)
 	if errors.Is(err, targets.ErrUnknownIndicator) {
-		return nil, nil, unknownIndicator(indicator, tr.Table())
+		return nil, unknownIndicator(indicator, tr.Table())
 	}
-	return rep, tr, err
+	return rep, err
 }
 
 func (s *Server) serveTargetsAPI(w http.ResponseWriter, r *http.Request) {
@@ -104,8 +104,7 @@ func (s *Server) serveTargetsAPIErr(r *http.Request) (*targets.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep, _, err := s.targetsReport(r.Context(), agency, year, indicator)
-	return rep, err
+	return s.targetsReport(r.Context(), agency, year, indicator)
 }
 
 func (s *Server) serveTargetsChart(w http.ResponseWriter, r *http.Request) {
@@ -174,6 +173,9 @@ type targetsPage struct {
 	// on the server; ChartURL is the same chart as an image of its own.
 	Chart    template.HTML
 	ChartURL string
+	// Tolerance is how far a 左右 target may be missed (5%), and
+	// ToleranceExample the least growth that meets 5%左右.
+	Tolerance, ToleranceExample string
 }
 
 type docLink struct {
@@ -278,10 +280,11 @@ func (s *Server) targetAgencies(ctx context.Context, tr *targets.Tracker, chosen
 }
 
 // findTargetAgencies finds the governments that set targets the table
-// names: the State Council first, then in pinyin order. Candidates are the work reports and plans that state targets in
-// so many words (预期目标, 主要目标, 调控目标), found by a search; a
-// government counts once one of its candidates, newest first, yields a
-// target, so most governments cost one document.
+// names, the State Council first, then in pinyin order. Candidates are
+// the work reports and plans that state targets in so many words (预期目标,
+// 主要目标, 调控目标), found by a search; a government counts once one of
+// its candidates, newest first, yields a target, so most governments cost
+// one document.
 func findTargetAgencies(ctx context.Context, idx search.Index, table *targets.Table) ([]string, error) {
 	q, err := search.Parse(`"预期目标" OR "主要目标" OR "调控目标"`)
 	if err != nil {
@@ -351,7 +354,9 @@ func (s *Server) serveTargetsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveTargetsPageErr(r *http.Request) (*targetsPage, int) {
-	p := &targetsPage{basePage: s.base(r, "目标与完成")}
+	p := &targetsPage{basePage: s.base(r, "目标与完成"),
+		Tolerance:        strconv.FormatFloat(targets.DefaultTolerance*100, 'f', -1, 64) + "%",
+		ToleranceExample: strconv.FormatFloat(5*(1-targets.DefaultTolerance), 'f', -1, 64) + "%"}
 	fail := func(err error) (*targetsPage, int) {
 		code, msg := classify(err)
 		if code >= 500 && code != http.StatusServiceUnavailable {
