@@ -90,6 +90,14 @@ func (t *Tracker) Report(ctx context.Context, agency string, year int, indicator
 	if agency == "" {
 		return nil, fmt.Errorf("targets need an agency")
 	}
+	// A name as users type it (浙江, 九龙坡区) means the government the
+	// commitments and the 机关: filter take it to mean.
+	switch g, err := commitments.ResolveAgency(ctx, t.index, agency); {
+	case err == nil:
+		agency = g
+	case !errors.Is(err, commitments.ErrNoGovernment):
+		return nil, err
+	}
 	r := &Report{Agency: agency, Year: year, Years: []int{}, Indicators: []string{}, Plans: []DocRef{}, Reviews: []DocRef{},
 		Counts: map[string]int{}, Targets: []Target{}}
 	if indicator != "" {
