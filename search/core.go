@@ -305,6 +305,9 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 			DocType: doc.DocType, Category: doc.Category, URL: doc.SourceURL,
 			Score: round3(h.Score), Sections: []SectionHit{},
 		}
+		if doc.Date == "" && doc.Year > 0 {
+			hit.Year, hit.YearFrom = doc.Year, doc.YearFrom
+		}
 		if q.Relaxed {
 			hit.Matched = matchedWords(p, doc, spans[h.ID])
 			best = max(best, len(hit.Matched))

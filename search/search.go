@@ -75,15 +75,19 @@ type Result struct {
 
 // Hit is one ranked document (or, in passage mode, one section of it).
 type Hit struct {
-	ID        string  `json:"id"`
-	Title     string  `json:"title"`
-	Agency    string  `json:"agency"`
-	DocNumber string  `json:"doc_number"`
-	Date      string  `json:"date"`
-	DocType   string  `json:"doc_type"`
-	Category  string  `json:"category"`
-	URL       string  `json:"url"`
-	Score     float64 `json:"score"`
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	Agency    string `json:"agency"`
+	DocNumber string `json:"doc_number"`
+	Date      string `json:"date"`
+	// Year and YearFrom give the year of an undated document and where
+	// it was read (YearFromTitle, YearFromBody), when known.
+	Year     int     `json:"year,omitempty"`
+	YearFrom string  `json:"year_from,omitempty"`
+	DocType  string  `json:"doc_type"`
+	Category string  `json:"category"`
+	URL      string  `json:"url"`
+	Score    float64 `json:"score"`
 	// Matched lists the words of the query the document contains, for
 	// partial and relaxed results.
 	Matched  []string     `json:"matched,omitempty"`

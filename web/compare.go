@@ -253,6 +253,10 @@ func (s *Server) serveComparePage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveComparePageErr(r *http.Request) (*comparePage, int) {
 	q := r.URL.Query()
 	p := &comparePage{basePage: s.base(r, "文档比较"), A: strings.TrimSpace(q.Get("a")), B: strings.TrimSpace(q.Get("b"))}
+	if p.A == "" && p.B == "" {
+		// The page itself, reached from the header: the form.
+		return p, http.StatusOK
+	}
 	d, err := s.compareDocs(r)
 	if err != nil {
 		code, msg := classify(err)

@@ -143,8 +143,9 @@ func TestComparePageErrors(t *testing.T) {
 		!strings.Contains(r.body, "请用 a 和 b 两个参数") {
 		t.Errorf("missing b: %d %.500s", r.status, r.body)
 	}
-	if r := do(t, s, "GET", "/compare", nil); r.status != 400 {
-		t.Errorf("no parameters: %d", r.status)
+	// The page itself (linked from the header): the form, no error.
+	if r := do(t, s, "GET", "/compare", nil); r.status != 200 || !strings.Contains(r.body, `<form class="cmpform"`) || strings.Contains(r.body, `role="alert"`) {
+		t.Errorf("no parameters: %d %.300s", r.status, r.body)
 	}
 	// Unknown documents: 404, the id shown escaped.
 	r = do(t, s, "GET", "/compare?a="+sh2020+"&b="+q("<script>x</script>"), nil)

@@ -35,6 +35,7 @@ var navItems = []navItem{
 	{Text: "全文检索", URL: "/", Help: "关键词、精确短语、文号或整句提问"},
 	{Text: "承诺与回应", URL: "/commitments", Help: "某年工作报告作出的部署，及其后报告中的回应"},
 	{Text: "目标与完成", URL: "/targets", Help: "工作报告的数量目标（增长5%左右……）与实际完成，是否达成"},
+	{Text: "文档比较", URL: "/compare", Help: "同一文件两个版本、相邻年度工作报告的逐句差异"},
 }
 
 type navItem struct {
@@ -438,6 +439,9 @@ func (s *Server) serveSearchPageErr(r *http.Request) (*searchPage, int) {
 	p.Last = p.First + len(res.Hits) - 1
 	for _, h := range res.Hits {
 		hv := hitView{Title: h.Title, URL: docPath(h.ID) + "?q=" + url.QueryEscape(q), Date: h.Date, Matched: h.Matched}
+		if hv.Date == "" {
+			hv.Date = undatedYear(h.Date, h.Year, h.YearFrom)
+		}
 		for _, m := range []string{h.Agency, h.DocNumber, h.DocType} {
 			if m != "" {
 				hv.Meta = append(hv.Meta, m)
@@ -714,6 +718,7 @@ func (s *Server) serveDocPageErr(r *http.Request) (*docPage, error) {
 	for _, m := range []metaRow{
 		{Label: "发文机关", Value: d.Agency}, {Label: "发文字号", Value: d.DocNumber, NoWrap: true},
 		{Label: "发布日期", Value: d.Date, NoWrap: true}, {Label: "成文日期", Value: d.DateWritten, NoWrap: true},
+		{Label: "年份", Value: undatedYear(d.Date, d.Year, d.YearFrom), NoWrap: true},
 		{Label: "文种", Value: d.DocType}, {Label: "分类", Value: d.Category},
 		{Label: "主题分类", Value: d.Subcategory}, {Label: "索引号", Value: d.IndexNumber},
 		{Label: "地区", Value: d.Region},
@@ -806,4 +811,20 @@ func documentDescription(d *search.Document) string {
 		return defaultDescription
 	}
 	return desc
+}
+
+// undatedYear says the year of a document without a date and where it
+// was read ("2025年（据标题）"); "" for a dated document or an unknown year.
+func undatedYear(date string, year int, from string) string {
+	if date != "" || year <= 0 {
+		return ""
+	}
+	y := strconv.Itoa(year) + "年"
+	switch from {
+	case search.YearFromTitle:
+		return y + "（未注明日期，据标题）"
+	case search.YearFromBody:
+		return y + "（未注明日期，据正文所载日期）"
+	}
+	return y + "（未注明日期）"
 }
