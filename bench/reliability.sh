@@ -14,7 +14,8 @@
 #    document is there after a restart.
 # 3. the hostile query corpus (gongkai-lab hostile): no 5xx, every answer
 #    under the ceiling; extra RSS of the server.
-# 4. soak: 8 clients, two rounds, no errors, RSS flat within 10%.
+# 4. soak: 8 clients, two rounds, no errors, RSS flat within 10%; then the
+#    clients' throughput while the hostile queries run beside them.
 # 5. a 5 MB document: write time and extra RSS, search time over it.
 # 6. two processes on one index: search through the server, index and a
 #    second serve stop within seconds with a message.
@@ -164,6 +165,19 @@ if [ -n "${SOAK_RSS[1]:-}" ] && [ -n "${SOAK_RSS[2]:-}" ]; then
 		fail "RSS across the soaks" "${delta}% (${SOAK_RSS[1]} → ${SOAK_RSS[2]} MB)"
 	fi
 fi
+# --- 4b. throughput while hostile queries run -----------------------------
+# The worst shapes, one after another, beside the 8 clients of the soak:
+# heavy searches take at most one core fewer than the machine has, so the
+# clients' throughput should hold.
+( while :; do "$LAB" hostile --url "$URL" --ceiling 1h --random 0 >/dev/null 2>&1 || true; done ) &
+hpid=$!
+"$WORK/gongkai-load" -url "$URL/api/search?q={q}" -queries bench/queries.txt -clients 8 -duration "$SOAK" -name "beside hostile" >"$WORK/beside.log" 2>&1 || true
+kill "$hpid" 2>/dev/null || true
+wait "$hpid" 2>/dev/null || true
+qps_alone=$(sed -E 's/.*qps=([0-9.]+).*/\1/' "$WORK/soak2.log")
+qps_beside=$(sed -E 's/.*qps=([0-9.]+).*/\1/' "$WORK/beside.log")
+say "throughput beside hostile queries" "$qps_beside q/s against $qps_alone alone ($(echo "scale=2; $qps_beside / $qps_alone" | bc)×): $(sed -E 's/^beside hostile //' "$WORK/beside.log")"
+
 # --- 5. a 5 MB document ----------------------------------------------------
 python3 - "$WORK/big.jsonl" <<'EOF'
 import json, random, sys
