@@ -308,7 +308,7 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 		if doc.Date == "" && doc.Year > 0 {
 			hit.Year, hit.YearFrom = doc.Year, doc.YearFrom
 		}
-		if q.Relaxed {
+		if q.Question {
 			hit.Matched = matchedWords(p, doc, spans[h.ID])
 			best = max(best, len(hit.Matched))
 		}
@@ -326,9 +326,9 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 		hit.Sections = secs.top(MaxSections)
 		out.Hits = append(out.Hits, hit)
 	}
-	// A relaxed query whose best documents hold at most half of its words
-	// found no answer, only partial matches, and says so.
-	out.Partial = q.Relaxed && len(out.Hits)+len(pool) > 0 && 2*best <= len(p.clauseText)
+	// A question (or a relaxed query) whose best documents hold at most
+	// half of its words found no answer, only partial matches, and says so.
+	out.Partial = q.Question && len(out.Hits)+len(pool) > 0 && 2*best <= len(p.clauseText)
 	if passages {
 		sort.SliceStable(pool, func(i, j int) bool { return pool[i].key > pool[j].key })
 		out.Total = len(pool)

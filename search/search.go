@@ -63,8 +63,9 @@ type Result struct {
 	// Relaxed is set when no document contained the query as typed and
 	// the results are ranked by its content words instead.
 	Relaxed bool `json:"relaxed,omitempty"`
-	// Partial is set when no document contains most of the query: the
-	// hits match only some of its words (each hit's Matched says which).
+	// Partial is set when no document contains most of a question's (or
+	// relaxed query's) words: the hits match only some of them (each hit's
+	// Matched says which).
 	Partial bool `json:"partial,omitempty"`
 	// Suggestion is a corrected query built from the index's own
 	// vocabulary when the query looks misspelt ("放官服" → "放管服").
@@ -88,8 +89,8 @@ type Hit struct {
 	Category string  `json:"category"`
 	URL      string  `json:"url"`
 	Score    float64 `json:"score"`
-	// Matched lists the words of the query the document contains, for
-	// partial and relaxed results.
+	// Matched lists the words of a question (or relaxed query) the
+	// document contains.
 	Matched  []string     `json:"matched,omitempty"`
 	Sections []SectionHit `json:"sections"`
 }

@@ -92,6 +92,7 @@ func Run(t *testing.T, open Opener) {
 		{"Commitments", s.testCommitments},
 		{"QueryCostModel", s.testQueryCostModel},
 		{"LargeDocument", s.testLargeDocument},
+		{"HonestResults", s.testHonestResults},
 	} {
 		t.Run(c.name, c.f)
 	}
@@ -782,4 +783,47 @@ func mustParse(t *testing.T, q string) *search.Query {
 		t.Fatal(err)
 	}
 	return pq
+}
+
+// Results say what they are: nonsense finds partial matches marked as
+// such with the words each holds, a misspelt keyword gets a suggestion
+// where the engine has a vocabulary, and a document whose title holds
+// every keyword ranks above those that mention them in passing.
+func (s *suite) testHonestResults(t *testing.T) {
+	for _, q := range []string{"量子纠缠超导体", "量子纠缠磁悬浮列车超导体"} {
+		res := s.run(t, q)
+		if res.Total == 0 {
+			t.Fatalf("%s: no hits", q)
+		}
+		best := 0
+		for _, h := range res.Hits {
+			if len(h.Matched) == 0 {
+				t.Errorf("%s: %s does not say which words it holds", q, h.ID)
+			}
+			best = max(best, len(h.Matched))
+		}
+		if words := analyzer.ContentWords(q); res.Partial != (2*best <= len(words)) {
+			t.Errorf("%s: partial %v, but the best hit holds %d of %v", q, res.Partial, best, words)
+		}
+	}
+	res := s.run(t, "量子纠缠超导体")
+	for _, h := range res.Hits {
+		if len(h.Sections) == 0 && len(h.Matched) == 0 {
+			t.Errorf("%s is shown without what made it a hit", h.ID)
+		}
+	}
+	if c, ok := s.idx.(*search.Core); ok {
+		if _, vocab := c.Engine().(search.Vocabulary); vocab {
+			if got := s.run(t, "放官服").Suggestion; got != "放管服" {
+				t.Errorf("放官服: suggestion %q, want 放管服", got)
+			}
+		}
+	}
+	res = s.run(t, "居民身份证 有效期")
+	if len(res.Hits) == 0 || !strings.Contains(res.Hits[0].Title, "居民身份证") {
+		t.Errorf("居民身份证 有效期: first %v", ids(res))
+	}
+	if s.run(t, "营商环境 法律责任").Partial {
+		t.Error("a query with full matches is marked partial")
+	}
 }
