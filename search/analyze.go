@@ -67,6 +67,10 @@ func Analyze(d *Document) (*IndexDoc, error) {
 	text(FieldBody, analyzer.Words(body), false)
 	grams, paraTok := bodyGrams(d)
 	text(FieldBodyGrams, grams, true)
+	if n := len(out.Fields); n > 0 && out.Fields[n-1].Name == FieldBodyGrams {
+		// The heading repeats only weigh headings more.
+		out.Fields[n-1].WeightOnly = len(grams) - paraTok[len(d.Paragraphs)]
+	}
 	text(FieldAgencyGrams, analyzer.Grams(d.Agency), true)
 	keyword(FieldAgency, d.Agency)
 	keyword(FieldDocType, strings.TrimSpace(d.DocType))

@@ -131,6 +131,12 @@ type Field struct {
 	Positions []int32
 	// Keyword marks a field of exact values (filters and facets).
 	Keyword bool
+	// WeightOnly is how many terms at the end of Terms only add weight:
+	// they repeat text found earlier in the field (section headings,
+	// counted more than once for ranking), so an engine may count them
+	// in term frequencies and the field length without indexing their
+	// positions; no phrase needs to match them there.
+	WeightOnly int
 }
 
 // Node is a part of an engine query. Engines translate nodes to their

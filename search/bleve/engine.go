@@ -13,7 +13,6 @@ import (
 	"time"
 
 	blevelib "github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -233,12 +232,6 @@ func (e *Engine) Count(context.Context) (int, error) {
 // Health reports nil: an open bleve index can always answer.
 func (e *Engine) Health(context.Context) error { return nil }
 
-// fixed is an analyzer that returns tokens computed beforehand, so that a
-// document is analysed once, by search.Analyze, and bleve only writes it.
-type fixed analysis.TokenStream
-
-func (f fixed) Analyze([]byte) analysis.TokenStream { return analysis.TokenStream(f) }
-
 // built is a document ready for bleve, with its token counts.
 type built struct {
 	doc  *document.Document
@@ -247,6 +240,9 @@ type built struct {
 
 // fieldOptions gives the indexing options of each field.
 func fieldOptions(f *search.Field) index.FieldIndexingOptions {
+	if o, ok := indexedFields[f.Name]; ok {
+		return o
+	}
 	switch {
 	case f.Keyword && facetField[f.Name]:
 		return optFacet
@@ -258,37 +254,15 @@ func fieldOptions(f *search.Field) index.FieldIndexingOptions {
 	return optWords
 }
 
-// stream turns a field's terms into a token stream (positions from 1 in
-// order where the field has none).
-func stream(f *search.Field) analysis.TokenStream {
-	toks := make(analysis.TokenStream, len(f.Terms))
-	backing := make([]analysis.Token, len(f.Terms))
-	for i, t := range f.Terms {
-		pos := i + 1
-		if f.Positions != nil {
-			pos = int(f.Positions[i])
-		}
-		backing[i] = analysis.Token{Term: []byte(t), Position: pos, Type: analysis.Ideographic}
-		toks[i] = &backing[i]
-	}
-	return toks
-}
-
 func buildDocument(d *search.IndexDoc) (*built, error) {
 	doc := document.NewDocument(d.Doc.ID)
 	lens := map[string]int{}
+	has := make(map[string]bool, len(indexedFields))
 	for i := range d.Fields {
 		f := &d.Fields[i]
-		if f.Keyword {
-			for _, v := range f.Terms {
-				lens[f.Name]++
-				doc.AddField(document.NewTextFieldWithIndexingOptions(f.Name, nil, []byte(v), fieldOptions(f)))
-			}
-			continue
-		}
-		s := stream(f)
-		lens[f.Name] += len(s)
-		doc.AddField(document.NewTextFieldCustom(f.Name, nil, nil, fieldOptions(f), fixed(s)))
+		lens[f.Name] += len(f.Terms)
+		has[f.Name] = true
+		doc.AddField(newTermsField(f.Name, fieldOptions(f), f))
 	}
 	if d.Date != "" {
 		t, err := time.Parse("2006-01-02", d.Date)
@@ -300,7 +274,14 @@ func buildDocument(d *search.IndexDoc) (*built, error) {
 			return nil, fmt.Errorf("document %s: date: %w", d.Doc.ID, err)
 		}
 		lens[search.FieldDate]++
+		has[search.FieldDate] = true
 		doc.AddField(f)
+	}
+	// Every document carries every field (see termsField).
+	for _, name := range indexedFieldNames {
+		if !has[name] {
+			doc.AddField(newTermsField(name, indexedFields[name], nil))
+		}
 	}
 	src, err := d.Doc.MarshalBinary()
 	if err != nil {

@@ -29,6 +29,41 @@ const (
 	optStored  = index.StoreField
 )
 
+// indexedFields are the options of every indexed field a document may
+// have; indexedFieldNames lists them in order. Fields not listed (new
+// ones an analysis adds) fall back to fieldOptions' rules.
+var (
+	indexedFields     = map[string]index.FieldIndexingOptions{}
+	indexedFieldNames []string
+)
+
+func init() {
+	add := func(name string, o index.FieldIndexingOptions) {
+		indexedFields[name] = o
+		indexedFieldNames = append(indexedFieldNames, name)
+	}
+	add(search.FieldTitle, optWords)
+	add(search.FieldTitleGrams, optGrams)
+	add(search.FieldBody, optWords)
+	add(search.FieldBodyGrams, optGrams)
+	add(search.FieldAgencyGrams, optGrams)
+	for _, r := range search.Roles {
+		add(search.RoleGramsField(r), optWords)
+	}
+	for _, k := range keywordFields {
+		if facetField[k] {
+			add(k, optFacet)
+		} else {
+			add(k, optKeyword)
+		}
+	}
+	add(search.FieldDate, optFacet)
+}
+
+// keywordFields are the fields of exact values.
+var keywordFields = []string{search.FieldRole, search.FieldPlanYear, search.FieldReviewYear, search.FieldAgency,
+	search.FieldDocType, search.FieldCategory, search.FieldYear, search.FieldDocNum, search.FieldTitleKey, search.FieldHash}
+
 // newMapping describes the fields for bleve. Documents are built directly
 // (see buildDocument), but the mapping records the analyzers by name so
 // that the index is self-describing and bleve's own query types analyze
@@ -64,8 +99,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	for _, r := range search.Roles {
 		text(search.RoleGramsField(r), analyzer.GramsName, false)
 	}
-	for _, k := range []string{search.FieldRole, search.FieldPlanYear, search.FieldReviewYear, search.FieldAgency,
-		search.FieldDocType, search.FieldCategory, search.FieldYear, search.FieldDocNum, search.FieldTitleKey, search.FieldHash} {
+	for _, k := range keywordFields {
 		keyword(k)
 	}
 	dt := mapping.NewDateTimeFieldMapping()
