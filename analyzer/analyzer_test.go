@@ -286,3 +286,58 @@ func TestUnitSpans(t *testing.T) {
 		}
 	}
 }
+
+// The indexing forms (AppendWordTerms, AppendGramTerms, FoldString) give
+// exactly the terms of Words, GramsUnits and Fold.
+func TestTermsMatchTokens(t *testing.T) {
+	for _, name := range []string{"seed.txt", "gwr1954_trad.txt"} {
+		text := readTestdata(t, name)
+		texts := append(strings.Split(text, "\n"), text, "", "９８．７９％ 國發〔2019〕5號 ＡＢＣ\u200b\ue010x")
+		for _, s := range texts {
+			if got, want := FoldString(s), Fold(s).Text; got != want {
+				t.Fatalf("FoldString(%q) = %q, Fold gives %q", s, got, want)
+			}
+			var want []string
+			for _, tok := range Words(s) {
+				want = append(want, tok.Term)
+			}
+			if got := AppendWordTerms(nil, s); strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Fatalf("%s: AppendWordTerms differs from Words:\n%v\n%v", name, got, want)
+			}
+			toks, n := GramsUnits(s)
+			terms, pos, m := AppendGramTerms([]string{"x"}, []int32{7}, s, 10)
+			if m != n || len(terms) != len(toks)+1 || len(pos) != len(terms) {
+				t.Fatalf("%s: AppendGramTerms gives %d terms over %d units, GramsUnits %d over %d", name, len(terms)-1, m, len(toks), n)
+			}
+			for i, tok := range toks {
+				if terms[i+1] != tok.Term || pos[i+1] != int32(tok.Position+10) {
+					t.Fatalf("%s: gram %d: %q at %d, GramsUnits %q at %d", name, i, terms[i+1], pos[i+1], tok.Term, tok.Position)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkWordTerms(b *testing.B) {
+	text := readTestdata(b, "seed.txt")
+	if err := Load(); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	var terms []string
+	for i := 0; i < b.N; i++ {
+		terms = AppendWordTerms(terms[:0], text)
+	}
+}
+
+func BenchmarkGramTerms(b *testing.B) {
+	text := readTestdata(b, "seed.txt")
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	var terms []string
+	var pos []int32
+	for i := 0; i < b.N; i++ {
+		terms, pos, _ = AppendGramTerms(terms[:0], pos[:0], text, 0)
+	}
+}

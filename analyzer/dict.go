@@ -189,23 +189,38 @@ func (d *dict) startsExtra(s string) bool {
 	return r < 0x10000 && d.extraFirst[r]
 }
 
+// jumper is the best path to a character: its distance and the size in
+// characters of the word that ends there.
+type jumper struct {
+	dist float32
+	size int
+}
+
+// segScratch holds segment's buffers between runs of one text.
+type segScratch struct {
+	offs    []int
+	jumpers []jumper
+	sizes   []int
+}
+
 // segment cuts a run of Chinese characters into words exactly as gse's
 // Segment does (dictionary words only, shortest path over distances
 // log2(total/freq), an unknown single character costing 32), calling emit
 // with the byte range of every word in order.
-func (d *dict) segment(run string, emit func(start, end int)) {
+func (d *dict) segment(run string, sc *segScratch, emit func(start, end int)) {
 	// Byte offset of every character, and one past the end.
-	offs := make([]int, 0, len(run)/3+1)
+	offs := sc.offs[:0]
 	for i := range run {
 		offs = append(offs, i)
 	}
 	n := len(offs)
 	offs = append(offs, len(run))
-	type jumper struct {
-		dist float32
-		size int // characters of the word ending here
+	sc.offs = offs
+	if cap(sc.jumpers) < n {
+		sc.jumpers = make([]jumper, n, n+n/2)
 	}
-	jumpers := make([]jumper, n)
+	jumpers := sc.jumpers[:n]
+	clear(jumpers)
 	update := func(at int, dist float32, size int) {
 		j := &jumpers[at]
 		if j.dist == 0 || j.dist > dist {
@@ -266,10 +281,11 @@ func (d *dict) segment(run string, emit func(start, end int)) {
 		}
 	}
 	// Walk back from the end, then emit in order.
-	var sizes []int
+	sizes := sc.sizes[:0]
 	for i := n - 1; i >= 0; i -= jumpers[i].size {
 		sizes = append(sizes, jumpers[i].size)
 	}
+	sc.sizes = sizes
 	pos := 0
 	for i := len(sizes) - 1; i >= 0; i-- {
 		emit(offs[pos], offs[pos+sizes[i]])

@@ -241,7 +241,11 @@ type Folded struct {
 // texts, becomes '.'). Punctuation and spaces only separate terms, so their
 // variants (，and ,, 〔 and [) are left as they are: they match alike
 // anyway. Offsets of the result map back to s through Orig.
-func Fold(s string) Folded {
+func Fold(s string) Folded { return fold(s, true) }
+
+// fold folds s; with offsets false it skips the offset map (Orig then
+// must not be used).
+func fold(s string, offsets bool) Folded {
 	t := loadTable()
 	// Fast path: find the first rune that changes.
 	i := 0
@@ -264,9 +268,25 @@ func Fold(s string) Folded {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	b.WriteString(s[:i])
+	if !offsets {
+		for i < len(s) {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size <= 1 {
+				b.WriteString("\uFFFD")
+			} else if exp, single, changed := t.foldRune(r); !changed {
+				b.WriteString(s[i : i+size])
+			} else if single >= 0 {
+				b.WriteRune(single)
+			} else {
+				b.WriteString(exp)
+			}
+			i += size
+		}
+		return Folded{Text: b.String(), origLen: len(s)}
+	}
 	start := make([]int32, 0, len(s)+1)
 	end := make([]int32, 0, len(s)+1)
-	b.WriteString(s[:i])
 	for j := 0; j < i; j++ {
 		start = append(start, int32(j))
 		end = append(end, int32(j+1))
@@ -311,6 +331,6 @@ func (f *Folded) Orig(s, e int) (int, int) {
 
 // FoldString returns only the folded text of s.
 func FoldString(s string) string {
-	f := Fold(s)
+	f := fold(s, false)
 	return f.Text
 }

@@ -78,13 +78,14 @@ func testTexts(t *testing.T) []string {
 func compareWithGse(t *testing.T, ref *gse.Segmenter, d *dict, texts []string) int {
 	t.Helper()
 	checked := 0
+	var scratch segScratch // shared by every run, as Words shares it
 	for _, text := range texts {
 		for _, run := range hanRuns(text) {
 			var want, got []string
 			for _, sg := range ref.Segment([]byte(run)) {
 				want = append(want, run[sg.Start():sg.End()])
 			}
-			d.segment(run, func(s, e int) { got = append(got, run[s:e]) })
+			d.segment(run, &scratch, func(s, e int) { got = append(got, run[s:e]) })
 			if strings.Join(got, "/") != strings.Join(want, "/") {
 				t.Fatalf("run %q: gse %v, gongkai %v", run, want, got)
 			}

@@ -47,7 +47,7 @@ func Units(text string) []Unit {
 	us := scanUnits(f.Text)
 	out := make([]Unit, len(us))
 	for i, u := range us {
-		s, e := f.Orig(u.s, u.e)
+		s, e := f.Orig(int(u.s), int(u.e))
 		t := f.Text[u.s:u.e]
 		out[i] = Unit{Text: t, Start: s, End: e, Han: u.kind == uHan,
 			Joined: u.kind == uHan && i > 0 && us[i-1].kind == uHan && !u.sep, key: unitKey(t)}

@@ -67,9 +67,9 @@ const (
 // units; they only end runs.
 type unit struct {
 	kind unitKind
-	s, e int // folded byte range
 	// sep is true when a separator came between this unit and the previous one.
-	sep bool
+	sep  bool
+	s, e int32 // folded byte range
 }
 
 // symbols are kept as units: they carry meaning in government statistics.
@@ -101,7 +101,7 @@ func scanUnits(s string) []unit {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case IsHan(r):
-			units = append(units, unit{kind: uHan, s: i, e: i + size, sep: sep})
+			units = append(units, unit{kind: uHan, s: int32(i), e: int32(i + size), sep: sep})
 			sep = false
 			i += size
 		case '0' <= r && r <= '9':
@@ -119,7 +119,7 @@ func scanUnits(s string) []unit {
 				}
 				break
 			}
-			units = append(units, unit{kind: uNumber, s: i, e: j, sep: sep})
+			units = append(units, unit{kind: uNumber, s: int32(i), e: int32(j), sep: sep})
 			sep = false
 			i = j
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
@@ -131,11 +131,11 @@ func scanUnits(s string) []unit {
 				}
 				j += size2
 			}
-			units = append(units, unit{kind: uLatin, s: i, e: j, sep: sep})
+			units = append(units, unit{kind: uLatin, s: int32(i), e: int32(j), sep: sep})
 			sep = false
 			i = j
 		case isSymbol(r):
-			units = append(units, unit{kind: uSymbol, s: i, e: i + size, sep: sep})
+			units = append(units, unit{kind: uSymbol, s: int32(i), e: int32(i + size), sep: sep})
 			sep = false
 			i += size
 		default:
@@ -173,10 +173,30 @@ func GramsUnits(text string) ([]Token, int) {
 	f := Fold(text)
 	units := scanUnits(f.Text)
 	toks := make([]Token, 0, len(units)+len(units)/4)
-	emit := func(s, e, pos int, kind Kind) {
+	grams(units, func(s, e, pos int, kind Kind) {
 		os, oe := f.Orig(s, e)
 		toks = append(toks, Token{Term: f.Text[s:e], Start: os, End: oe, Position: pos, Kind: kind})
-	}
+	})
+	return toks, len(units)
+}
+
+// AppendGramTerms appends the terms of the gram layer of text (those of
+// GramsUnits, in the same order) to terms and their positions, plus
+// base, to positions, and returns both and the number of positions text
+// takes. It is GramsUnits for indexing: no offsets, no Token values.
+func AppendGramTerms(terms []string, positions []int32, text string, base int32) ([]string, []int32, int) {
+	f := fold(text, false)
+	units := scanUnits(f.Text)
+	grams(units, func(s, e, pos int, _ Kind) {
+		terms = append(terms, f.Text[s:e])
+		positions = append(positions, base+int32(pos))
+	})
+	return terms, positions, len(units)
+}
+
+// grams calls emit with the folded byte range, position and kind of
+// every term of the gram layer of units, in order.
+func grams(units []unit, emit func(s, e, pos int, kind Kind)) {
 	for i := 0; i < len(units); {
 		u := units[i]
 		if u.kind != uHan {
@@ -187,24 +207,23 @@ func GramsUnits(text string) ([]Token, int) {
 			case uSymbol:
 				k = Symbol
 			}
-			emit(u.s, u.e, i+1, k)
+			emit(int(u.s), int(u.e), i+1, k)
 			i++
 			continue
 		}
 		end := hanRunEnd(units, i)
 		if end-i == 1 {
-			emit(u.s, u.e, i+1, Unigram)
+			emit(int(u.s), int(u.e), i+1, Unigram)
 			i = end
 			continue
 		}
-		emit(u.s, u.e, i+1, Unigram)
+		emit(int(u.s), int(u.e), i+1, Unigram)
 		for j := i; j < end-1; j++ {
-			emit(units[j].s, units[j+1].e, j+1, Bigram)
+			emit(int(units[j].s), int(units[j+1].e), j+1, Bigram)
 		}
-		emit(units[end-1].s, units[end-1].e, end, Unigram)
+		emit(int(units[end-1].s), int(units[end-1].e), end, Unigram)
 		i = end
 	}
-	return toks, len(units)
 }
 
 // PhraseSlots turns a quoted phrase into the terms to look for in the gram
@@ -279,23 +298,40 @@ func Words(text string) []Token {
 	f := Fold(text)
 	units := scanUnits(f.Text)
 	toks := make([]Token, 0, len(units)/2+1)
-	pos := 0
-	emit := func(s, e, p int, kind Kind) {
+	words(f.Text, units, func(s, e, p int, kind Kind) {
 		os, oe := f.Orig(s, e)
 		toks = append(toks, Token{Term: f.Text[s:e], Start: os, End: oe, Position: p, Kind: kind})
-	}
+	})
+	return toks
+}
+
+// AppendWordTerms appends the terms of the word layer of text (those of
+// Words, in the same order) to terms. It is Words for indexing: no
+// offsets, positions or Token values.
+func AppendWordTerms(terms []string, text string) []string {
+	f := fold(text, false)
+	units := scanUnits(f.Text)
+	words(f.Text, units, func(s, e, _ int, _ Kind) { terms = append(terms, f.Text[s:e]) })
+	return terms
+}
+
+// words calls emit with the folded byte range, position and kind of every
+// term of the word layer of the folded text and its units, in order.
+func words(text string, units []unit, emit func(s, e, pos int, kind Kind)) {
+	pos := 0
 	seg := segmenter()
+	var scratch segScratch
 	for i := 0; i < len(units); {
 		u := units[i]
 		switch u.kind {
 		case uNumber:
 			pos++
-			emit(u.s, u.e, pos, Number)
+			emit(int(u.s), int(u.e), pos, Number)
 			if i+1 < len(units) && !units[i+1].sep {
 				n := units[i+1]
-				r, _ := utf8.DecodeRuneInString(f.Text[n.s:])
+				r, _ := utf8.DecodeRuneInString(text[n.s:])
 				if (n.kind == uHan && measureUnits[r]) || (n.kind == uSymbol && (r == '%' || r == '‰' || r == '℃' || r == '‱')) {
-					emit(u.s, n.e, pos, Measure)
+					emit(int(u.s), int(n.e), pos, Measure)
 					i += 2
 					continue
 				}
@@ -303,21 +339,20 @@ func Words(text string) []Token {
 			i++
 		case uLatin:
 			pos++
-			emit(u.s, u.e, pos, Latin)
+			emit(int(u.s), int(u.e), pos, Latin)
 			i++
 		case uSymbol:
 			i++
 		default:
 			end := hanRunEnd(units, i)
-			base := units[i].s
-			seg.segment(f.Text[base:units[end-1].e], func(s, e int) {
+			base := int(units[i].s)
+			seg.segment(text[base:units[end-1].e], &scratch, func(s, e int) {
 				pos++
 				emit(base+s, base+e, pos, Word)
 			})
 			i = end
 		}
 	}
-	return toks
 }
 
 // UnitSpans returns, for every position of the gram layer of text (index
@@ -329,7 +364,7 @@ func UnitSpans(text string) [][2]int32 {
 	units := scanUnits(f.Text)
 	out := make([][2]int32, len(units))
 	for i, u := range units {
-		s, e := f.Orig(u.s, u.e)
+		s, e := f.Orig(int(u.s), int(u.e))
 		out[i] = [2]int32{int32(s), int32(e)}
 	}
 	return out

@@ -34,21 +34,15 @@ func Analyze(d *Document) (*IndexDoc, error) {
 		}
 		out.Date = d.Date
 	}
-	text := func(name string, toks []analyzer.Token, positions bool) {
-		if len(toks) == 0 {
-			return
+	words := func(name, text string) {
+		if terms := analyzer.AppendWordTerms(make([]string, 0, len(text)/6+1), text); len(terms) > 0 {
+			out.Fields = append(out.Fields, Field{Name: name, Terms: terms})
 		}
-		f := Field{Name: name, Terms: make([]string, len(toks))}
-		if positions {
-			f.Positions = make([]int32, len(toks))
+	}
+	grams := func(name, text string) {
+		if terms, pos, _ := analyzer.AppendGramTerms(nil, nil, text, 0); len(terms) > 0 {
+			out.Fields = append(out.Fields, Field{Name: name, Terms: terms, Positions: pos})
 		}
-		for i, t := range toks {
-			f.Terms[i] = t.Term
-			if positions {
-				f.Positions[i] = int32(t.Position)
-			}
-		}
-		out.Fields = append(out.Fields, f)
 	}
 	keyword := func(name string, values ...string) {
 		var vs []string
@@ -61,17 +55,14 @@ func Analyze(d *Document) (*IndexDoc, error) {
 			out.Fields = append(out.Fields, Field{Name: name, Terms: vs, Keyword: true})
 		}
 	}
-	body := d.Body()
-	text(FieldTitle, analyzer.Words(d.Title), false)
-	text(FieldTitleGrams, analyzer.Grams(d.Title), true)
-	text(FieldBody, analyzer.Words(body), false)
-	grams, paraTok := bodyGrams(d)
-	text(FieldBodyGrams, grams, true)
-	if n := len(out.Fields); n > 0 && out.Fields[n-1].Name == FieldBodyGrams {
-		// The heading repeats only weigh headings more.
-		out.Fields[n-1].WeightOnly = len(grams) - paraTok[len(d.Paragraphs)]
+	words(FieldTitle, d.Title)
+	grams(FieldTitleGrams, d.Title)
+	words(FieldBody, d.Body())
+	body, paraTok := bodyGrams(d)
+	if len(body.Terms) > 0 {
+		out.Fields = append(out.Fields, body)
 	}
-	text(FieldAgencyGrams, analyzer.Grams(d.Agency), true)
+	grams(FieldAgencyGrams, d.Agency)
 	keyword(FieldAgency, d.Agency)
 	keyword(FieldDocType, strings.TrimSpace(d.DocType))
 	keyword(FieldCategory, strings.TrimSpace(d.Category))
@@ -83,7 +74,7 @@ func Analyze(d *Document) (*IndexDoc, error) {
 		keyword(FieldDocNum, c)
 	}
 	keyword(FieldTitleKey, TitleKey(d.Title))
-	analyzeRoles(d, out, func(n int) []analyzer.Token { return grams[paraTok[n-1]:paraTok[n]] })
+	analyzeRoles(d, out, func(n int) []string { return body.Terms[paraTok[n-1]:paraTok[n]] })
 	keyword(FieldHash, out.Hash)
 	return out, nil
 }
@@ -104,7 +95,7 @@ func TitleKey(s string) string {
 // roles a document's sections have, the years its plan and review
 // sections are about, and the grams of the sections of each role, taken
 // from the body's (grams(n) are paragraph n's), each once.
-func analyzeRoles(d *Document, out *IndexDoc, grams func(n int) []analyzer.Token) {
+func analyzeRoles(d *Document, out *IndexDoc, grams func(n int) []string) {
 	var roles []string
 	years := map[string][]string{}
 	seen := map[string]bool{}
@@ -150,9 +141,9 @@ func analyzeRoles(d *Document, out *IndexDoc, grams func(n int) []analyzer.Token
 		once := map[string]bool{}
 		for _, n := range paras[role] {
 			for _, t := range grams(n) {
-				if !once[t.Term] {
-					once[t.Term] = true
-					terms = append(terms, t.Term)
+				if !once[t] {
+					once[t] = true
+					terms = append(terms, t)
 				}
 			}
 		}
@@ -165,39 +156,43 @@ func analyzeRoles(d *Document, out *IndexDoc, grams func(n int) []analyzer.Token
 // bodyGrams makes the gram layer of the body paragraph by paragraph, one
 // position of gap between paragraphs (a phrase never matches across a
 // paragraph break), then the section headings headingRepeats more times,
-// so that words in headings weigh more in ranking. It also returns where
-// every paragraph's tokens start in the returned slice (one more entry:
-// where the headings' start).
-func bodyGrams(d *Document) ([]analyzer.Token, []int) {
-	var toks []analyzer.Token
-	paraTok := make([]int, len(d.Paragraphs)+1)
-	next := 1
-	add := func(text string) {
-		ts, n := analyzer.GramsUnits(text)
-		for _, t := range ts {
-			t.Position += next - 1
-			toks = append(toks, t)
-		}
-		next += n + 1
-	}
-	for i, p := range d.Paragraphs {
-		paraTok[i] = len(toks)
-		add(p.Text)
-	}
-	paraTok[len(d.Paragraphs)] = len(toks)
+// so that words in headings weigh more in ranking; the repeats are the
+// field's WeightOnly terms. It also returns where every paragraph's terms
+// start in the field (one more entry: where the headings' start).
+func bodyGrams(d *Document) (Field, []int) {
 	var heads []string
+	size := 0
+	for _, p := range d.Paragraphs {
+		size += len(p.Text)
+	}
 	for _, sec := range d.Sections {
 		if len(sec.Path) == 0 || !d.Paragraphs[sec.First-1].Heading {
 			continue
 		}
 		if h := sec.Path[len(sec.Path)-1]; !articleRe.MatchString(h) {
 			heads = append(heads, h)
+			size += headingRepeats * len(h)
 		}
 	}
+	// About one term per character (three bytes) and a fifth more.
+	f := Field{Name: FieldBodyGrams, Terms: make([]string, 0, size*2/5+1), Positions: make([]int32, 0, size*2/5+1)}
+	paraTok := make([]int, len(d.Paragraphs)+1)
+	next := int32(0)
+	add := func(text string) {
+		var n int
+		f.Terms, f.Positions, n = analyzer.AppendGramTerms(f.Terms, f.Positions, text, next)
+		next += int32(n) + 1
+	}
+	for i, p := range d.Paragraphs {
+		paraTok[i] = len(f.Terms)
+		add(p.Text)
+	}
+	paraTok[len(d.Paragraphs)] = len(f.Terms)
 	for r := 0; r < headingRepeats; r++ {
 		for _, h := range heads {
 			add(h)
 		}
 	}
-	return toks, paraTok
+	f.WeightOnly = len(f.Terms) - paraTok[len(d.Paragraphs)]
+	return f, paraTok
 }

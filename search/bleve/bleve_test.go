@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	blevelib "github.com/blevesearch/bleve/v2"
@@ -131,6 +132,44 @@ func BenchmarkPut(b *testing.B) {
 			b.Fatal(err)
 		}
 		if err := idx.Put(context.Background(), docs); err != nil {
+			b.Fatal(err)
+		}
+		idx.Close()
+	}
+}
+
+// largeDoc joins the bodies of the test subset, repeated, into one
+// document of about size bytes.
+func largeDoc(tb testing.TB, size int) *search.Document {
+	var body strings.Builder
+	for body.Len() < size {
+		for _, d := range testDocs(tb) {
+			body.WriteString(d.Body())
+			body.WriteString("\n")
+			if body.Len() >= size {
+				break
+			}
+		}
+	}
+	d, err := indexer.FromRecord(&indexer.Record{ID: "large", Title: ptr("大文档"), Body: ptr(body.String())})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
+// BenchmarkPutLarge writes one 5 MB document into a fresh index (issue
+// 9: at most 2 s and 300 MB more memory).
+func BenchmarkPutLarge(b *testing.B) {
+	doc := largeDoc(b, 5<<20)
+	b.SetBytes(int64(len(doc.Body())))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		idx, err := Open(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := idx.Put(context.Background(), []*search.Document{doc}); err != nil {
 			b.Fatal(err)
 		}
 		idx.Close()

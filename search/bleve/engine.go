@@ -263,6 +263,7 @@ func buildDocument(d *search.IndexDoc) (*built, error) {
 		lens[f.Name] += len(f.Terms)
 		has[f.Name] = true
 		doc.AddField(newTermsField(f.Name, fieldOptions(f), f))
+		f.Terms, f.Positions = nil, nil // the field holds them now
 	}
 	if d.Date != "" {
 		t, err := time.Parse("2006-01-02", d.Date)
@@ -294,6 +295,9 @@ func buildDocument(d *search.IndexDoc) (*built, error) {
 }
 
 // Write adds or replaces documents; they are searchable when it returns.
+// It takes the analysed fields of docs over: their terms are let go of
+// as soon as bleve has them (a long document's terms are tens of MB), so
+// docs must not be used again.
 func (e *Engine) Write(ctx context.Context, docs []*search.IndexDoc) error {
 	if len(docs) == 0 {
 		return nil
