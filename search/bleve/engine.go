@@ -14,6 +14,8 @@ import (
 
 	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -95,6 +97,7 @@ type Engine struct {
 	docs  *docCache
 	write sync.Mutex // one writer at a time: stats are read-modify-write
 	stats atomic.Pointer[stats]
+	wrote atomic.Bool // written to since it was opened
 }
 
 var _ search.Engine = (*Engine)(nil)
@@ -190,7 +193,7 @@ func OpenEngine(ctx context.Context, dir string, o Options) (*Engine, error) {
 
 // openBleve opens or creates the bleve index in dir.
 func openBleve(dir string, lockTimeout time.Duration) (blevelib.Index, error) {
-	cfg := map[string]interface{}{"bolt_timeout": lockTimeout.String()}
+	cfg := map[string]interface{}{"bolt_timeout": lockTimeout.String(), "scorchMergePlanOptions": planConfig(mergePlan)}
 	if IsIndex(dir) {
 		idx, err := blevelib.OpenUsing(dir, cfg)
 		if err != nil {
@@ -217,10 +220,88 @@ func openBleve(dir string, lockTimeout time.Duration) (blevelib.Index, error) {
 	return idx, nil
 }
 
-// Close closes the index.
+// mergePlan is how bleve merges the segments that writes make, tiered by
+// file size: up to ten segments of a tier (16 MB, 160 MB, 1.6 GB …)
+// before they merge into one of the next. bleve's default tiers by
+// document count with a floor of 2,000 documents, so that every merged
+// segment of a corpus of a few thousand long documents stayed in the
+// first tier and was merged again, and again, with each new write: a
+// third of the CPU of a build.
+var mergePlan = mergeplan.MergePlanOptions{
+	MaxSegmentsPerTier:   10,
+	MaxSegmentSize:       mergeplan.DefaultMergePlanOptions.MaxSegmentSize,
+	MaxSegmentFileSize:   mergeplan.DefaultMergePlanOptions.MaxSegmentFileSize,
+	TierGrowth:           10,
+	SegmentsPerMergeTask: 10,
+	FloorSegmentSize:     mergeplan.DefaultMergePlanOptions.FloorSegmentSize,
+	FloorSegmentFileSize: 16 << 20,
+	ReclaimDeletesWeight: mergeplan.DefaultMergePlanOptions.ReclaimDeletesWeight,
+}
+
+// planConfig gives merge plan options in the form bleve's configuration
+// takes (it goes through JSON, which has no functions).
+func planConfig(p mergeplan.MergePlanOptions) map[string]interface{} {
+	return map[string]interface{}{
+		"MaxSegmentsPerTier": p.MaxSegmentsPerTier, "MaxSegmentSize": p.MaxSegmentSize,
+		"MaxSegmentFileSize": p.MaxSegmentFileSize, "TierGrowth": p.TierGrowth,
+		"SegmentsPerMergeTask": p.SegmentsPerMergeTask, "FloorSegmentSize": p.FloorSegmentSize,
+		"FloorSegmentFileSize": p.FloorSegmentFileSize, "ReclaimDeletesWeight": p.ReclaimDeletesWeight,
+	}
+}
+
+// settlePlan is the merge Close asks for after writes: at most two
+// segments per tier, so that a build ends with few segments (every
+// search term is looked up once per segment) while a small update merges
+// only its own small segments.
+var settlePlan = func() mergeplan.MergePlanOptions {
+	p := mergePlan
+	p.MaxSegmentsPerTier = 2
+	return p
+}()
+
+// Close closes the index. After writes it first merges small segments
+// (settlePlan), which takes a few seconds after a build.
 func (e *Engine) Close() error {
-	removeOwner(e.dir)
+	defer removeOwner(e.dir)
+	if e.wrote.Load() {
+		if err := e.settle(); err != nil {
+			e.idx.Close()
+			return err
+		}
+	}
 	return e.idx.Close()
+}
+
+// settle merges the index's segments by settlePlan.
+func (e *Engine) settle() error {
+	ix, err := e.idx.Advanced()
+	if err != nil {
+		return err
+	}
+	s, ok := ix.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	p := settlePlan
+	if err := s.ForceMerge(context.Background(), &p); err != nil {
+		return fmt.Errorf("merge index segments: %w", err)
+	}
+	// A write waits until it is persisted, and with it the merge; then
+	// give bleve a moment to remove the merged segments' files, which it
+	// otherwise does only when the index is next opened.
+	if err := e.idx.SetInternal(keyVersion, []byte(version())); err != nil {
+		return fmt.Errorf("merge index segments: %w", err)
+	}
+	for i := 0; i < 100; i++ {
+		m := s.StatsMap()
+		files, _ := m["CurOnDiskFiles"].(uint64)
+		segs, _ := m["TotFileSegmentsAtRoot"].(uint64)
+		if files <= segs+1 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return nil
 }
 
 // Count returns the number of documents.
@@ -372,6 +453,7 @@ func (e *Engine) commit(batch *blevelib.Batch, st *stats) error {
 	if err := e.idx.Batch(batch); err != nil {
 		return fmt.Errorf("write index: %w", err)
 	}
+	e.wrote.Store(true)
 	e.stats.Store(st)
 	return nil
 }
