@@ -7,8 +7,10 @@
 #
 # Prints one table: indexing time and MB/s of body text, peak RSS while
 # indexing, index size, start → first answered query, RSS after start, and
-# latency p50/p95/p99 and QPS at 1 and 8 clients over HTTP; then the ratios
-# of gongkai to Groonga. Environment: DURATION (per load, default 20s),
+# latency p50/p95/p99 and QPS at 1 and 8 clients over HTTP; then gongkai's
+# `--rebuild` of the same corpus and an incremental run over a copy in
+# which 1% of the documents changed; then the ratios of gongkai to Groonga
+# and the targets of issue 11. Environment: DURATION (per load, default 20s),
 # BENCH_WORK (scratch folder, default /tmp/gongkai-bench), SKIP_PLAIN=1 to
 # leave out the plain-bleve baseline (it needs about 2 GB of memory).
 set -euo pipefail
@@ -109,6 +111,20 @@ load gongkai "http://127.0.0.1:18080/api/search?q={q}" "$WORK/q-gongkai.txt"
 stop
 row gongkai gongkai "$GK_T" "$GK_RSS" "$GK_SIZE" "$GK_START" "$GK_SERVE"
 
+# --rebuild of the whole corpus, then an incremental run over a copy in
+# which every 100th document has a changed body (1%).
+echo "gongkai: --rebuild…" >&2
+timed "$WORK/gongkai" index --rebuild --index "$WORK/gk-index" "$CORPUS"
+GK_RT=$T_WALL GK_RRSS=$T_RSS
+mkdir -p "$WORK/changed"
+for f in "$CORPUS"/*.jsonl; do
+	awk '{ if (NR % 100 == 0) sub(/"body": *"/, "&（本条于基准测试中修改）"); print }' "$f" >"$WORK/changed/$(basename "$f")"
+done
+echo "gongkai: incremental run (1% changed)…" >&2
+timed "$WORK/gongkai" index --index "$WORK/gk-index" "$WORK/changed"
+GK_IT=$T_WALL GK_IRSS=$T_RSS
+GK_ICHANGED=$(grep -oE '新增或更新 [0-9]+' "$WORK/log" | tail -1 | grep -oE '[0-9]+')
+
 # --- Groonga -----------------------------------------------------------------
 echo "groonga: loading and indexing…" >&2
 "$WORK/grnload" "$CORPUS" >"$WORK/load.grn"
@@ -166,3 +182,20 @@ echo "gongkai / Groonga: indexing time $(ratio "$GK_T" "$GR_T")×, index size $(
 	"8-client QPS $(ratio "$(field gongkai.load8.json qps)" "$(field groonga.load8.json qps)")×," \
 	"8-client p99 $(ratio "$(field gongkai.load8.json p99_ms)" "$(field groonga.load8.json p99_ms)")×"
 echo "(gongkai answers with sections, snippets and facets; Groonga with snippet_html; plain bleve with bleve's highlighter.)"
+echo
+printf 'gongkai --rebuild: %.1f s (%.1f MB/s), peak RSS %d MB; incremental run, %s of the documents changed: %.1f s, peak RSS %d MB\n' \
+	"$GK_RT" "$(echo "$TEXT_MB / $GK_RT" | bc -l)" "$GK_RRSS" "$GK_ICHANGED" "$GK_IT" "$GK_IRSS"
+echo
+# Targets of issue 11, each with the figure of this run.
+verdict() { if [ "$(echo "$1" | bc -l)" = 1 ]; then echo met; else echo "**not met**"; fi; }
+GK_MBS=$(echo "$TEXT_MB / $GK_T" | bc -l) GR_MBS=$(echo "$TEXT_MB / $GR_T" | bc -l) GK_RMBS=$(echo "$TEXT_MB / $GK_RT" | bc -l)
+GK_Q8=$(field gongkai.load8.json qps) GR_Q8=$(field groonga.load8.json qps)
+GK_P99_8=$(field gongkai.load8.json p99_ms) GK_P99_1=$(field gongkai.load1.json p99_ms)
+echo "| target | measured | |"
+echo "| --- | --- | --- |"
+printf '| indexing ≥ Groonga'"'"'s MB/s (%.2f) | first build %.2f MB/s (%.2f×), --rebuild %.2f MB/s (%.2f×) | %s |\n' "$GR_MBS" "$GK_MBS" "$(ratio "$GK_MBS" "$GR_MBS")" "$GK_RMBS" "$(ratio "$GK_RMBS" "$GR_MBS")" "$(verdict "$GK_MBS >= $GR_MBS && $GK_RMBS >= $GR_MBS")"
+printf '| peak RSS indexing ≤ 1 GB | %d / %d / %d MB (build / rebuild / incremental) | %s |\n' "$GK_RSS" "$GK_RRSS" "$GK_IRSS" "$(verdict "$GK_RSS <= 1024 && $GK_RRSS <= 1024 && $GK_IRSS <= 1024")"
+printf '| index on disk ≤ 3× body text (%.0f MB) | %d MB (%.2f×) | %s |\n' "$(echo "3 * $TEXT_MB" | bc -l)" "$GK_SIZE" "$(ratio "$GK_SIZE" "$TEXT_MB")" "$(verdict "$GK_SIZE <= 3 * $TEXT_MB")"
+printf '| 8 clients p99 ≤ 20 ms | %.1f ms | %s |\n' "$GK_P99_8" "$(verdict "$GK_P99_8 <= 20")"
+printf '| 8 clients QPS ≥ 1.5× Groonga'"'"'s (%.0f) | %.0f q/s (%.2f×) | %s |\n' "$GR_Q8" "$GK_Q8" "$(ratio "$GK_Q8" "$GR_Q8")" "$(verdict "$GK_Q8 >= 1.5 * $GR_Q8")"
+printf '| 1 client p99 ≤ 8 ms | %.1f ms | %s |\n' "$GK_P99_1" "$(verdict "$GK_P99_1 <= 8")"
