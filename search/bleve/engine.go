@@ -98,6 +98,9 @@ type Engine struct {
 	write sync.Mutex // one writer at a time: stats are read-modify-write
 	stats atomic.Pointer[stats]
 	wrote atomic.Bool // written to since it was opened
+
+	snapMu sync.Mutex
+	snap   *snapshotData // per-document data of the latest snapshot searched
 }
 
 var _ search.Engine = (*Engine)(nil)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	blevelib "github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -236,49 +235,7 @@ func (e *Engine) Search(ctx context.Context, req *search.EngineRequest) (*search
 	if err != nil {
 		return nil, err
 	}
-	sr := blevelib.NewSearchRequestOptions(q, req.Size, req.From, false)
-	if req.Size == 0 {
-		sr.Score = "none"
-	}
-	for _, f := range req.Facets {
-		size := req.FacetSize
-		if f == search.FieldRole {
-			size = len(search.Roles)
-		}
-		sr.AddFacet(f, blevelib.NewFacetRequest(f, size))
-	}
-	switch req.Sort {
-	case search.SortDate:
-		sr.SortBy([]string{"-" + search.FieldDate, "-_score", "_id"})
-	case search.SortDateAsc:
-		sr.SortBy([]string{search.FieldDate, "-_score", "_id"})
-	}
-	if sr.Score != "none" {
-		// (Without scores, bleve 2.6 looks up statistics for a field "*"
-		// in the prefix searcher and fails; they are not needed then.)
-		sr.PreSearchData = map[string]interface{}{bsearch.BM25PreSearchDataKey: e.bm25Stats()}
-	}
-	res, err := e.idx.SearchInContext(ctx, sr)
-	if err != nil {
-		return nil, err
-	}
-	out := &search.EngineResult{Total: int(res.Total), MaxScore: res.MaxScore, Hits: make([]search.Ranked, len(res.Hits))}
-	for i, h := range res.Hits {
-		out.Hits[i] = search.Ranked{ID: h.ID, Score: h.Score}
-	}
-	if len(res.Facets) > 0 {
-		out.Facets = map[string][]search.FacetValue{}
-		for name, fr := range res.Facets {
-			vals := []search.FacetValue{}
-			if fr.Terms != nil {
-				for _, t := range fr.Terms.Terms() {
-					vals = append(vals, search.FacetValue{Value: t.Term, Count: t.Count})
-				}
-			}
-			out.Facets[name] = vals
-		}
-	}
-	return out, nil
+	return e.collect(ctx, q, req)
 }
 
 // String describes the engine for logs.
