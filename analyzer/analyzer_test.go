@@ -341,3 +341,32 @@ func BenchmarkGramTerms(b *testing.B) {
 		terms, pos, _ = AppendGramTerms(terms[:0], pos[:0], text, 0)
 	}
 }
+
+// decodeRune decodes exactly as utf8.DecodeRuneInString, valid or not.
+func TestDecodeRune(t *testing.T) {
+	inputs := []string{"a", "中", "\xe4\xb8", "\xe4\xb8\xad\xff", "\xed\xa0\x80", "\xe0\x80\xaf", "\xef\xbf\xbd", "\xf0\x9f\x98\x80", "\xc3\xa9", "\xff", "\x80\x80\x80", "\xe4\x41\x41"}
+	for _, s := range inputs {
+		for i := range len(s) {
+			r, n := decodeRune(s, i)
+			wr, wn := utf8.DecodeRuneInString(s[i:])
+			if r != wr || n != wn {
+				t.Errorf("decodeRune(%q, %d) = %U %d, want %U %d", s, i, r, n, wr, wn)
+			}
+		}
+	}
+	for r := rune(0); r < 0x110000; r += 7 {
+		s := string(r)
+		if got, n := decodeRune(s, 0); got != []rune(s)[0] || n != len(s) {
+			t.Fatalf("decodeRune(%U) = %U %d", r, got, n)
+		}
+	}
+}
+
+func BenchmarkUnits(b *testing.B) {
+	text := readTestdata(b, "seed.txt")
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		Units(text)
+	}
+}

@@ -257,8 +257,12 @@ func fold(s string, offsets bool) Folded {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if _, _, changed := t.foldRune(r); changed || r == utf8.RuneError {
+		r, size := decodeRune(s, i)
+		if r < 0x10000 && r != utf8.RuneError {
+			if t.bmp[r] != 0 {
+				break
+			}
+		} else if _, _, changed := t.foldRune(r); changed || r == utf8.RuneError {
 			break
 		}
 		i += size

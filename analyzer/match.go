@@ -27,7 +27,7 @@ type Unit struct {
 
 // unitKey returns the comparison key of a unit's text.
 func unitKey(t string) uint32 {
-	if r, size := utf8.DecodeRuneInString(t); size == len(t) {
+	if r, size := decodeRune(t, 0); size == len(t) {
 		return uint32(r)
 	}
 	h := uint32(2166136261)
@@ -35,6 +35,12 @@ func unitKey(t string) uint32 {
 		h = (h ^ uint32(t[i])) * 16777619
 	}
 	return h | 1<<31
+}
+
+// hanKey is unitKey of the one-character unit at s[i:].
+func hanKey(s string, i int) (uint32, int) {
+	r, size := decodeRune(s, i)
+	return uint32(r), size
 }
 
 // same reports whether two units have the same text.
@@ -47,10 +53,20 @@ func Units(text string) []Unit {
 	us := scanUnits(f.Text)
 	out := make([]Unit, len(us))
 	for i, u := range us {
-		s, e := f.Orig(int(u.s), int(u.e))
+		s, e := int(u.s), int(u.e)
+		if f.start != nil {
+			s, e = f.Orig(s, e)
+		}
 		t := f.Text[u.s:u.e]
-		out[i] = Unit{Text: t, Start: s, End: e, Han: u.kind == uHan,
-			Joined: u.kind == uHan && i > 0 && us[i-1].kind == uHan && !u.sep, key: unitKey(t)}
+		han := u.kind == uHan
+		var key uint32
+		if han {
+			key, _ = hanKey(f.Text, int(u.s))
+		} else {
+			key = unitKey(t)
+		}
+		out[i] = Unit{Text: t, Start: s, End: e, Han: han,
+			Joined: han && i > 0 && us[i-1].kind == uHan && !u.sep, key: key}
 	}
 	return out
 }

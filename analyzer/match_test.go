@@ -150,3 +150,28 @@ func TestMatcherLinear(t *testing.T) {
 		t.Fatalf("found %d matches of a phrase the text does not hold", steps)
 	}
 }
+
+// Units gives the units of the plain definition: every unit of
+// scanUnits with its original offsets and its comparison key.
+func TestUnitsDefinition(t *testing.T) {
+	for _, name := range []string{"seed.txt", "gwr1954_trad.txt"} {
+		text := readTestdata(t, name)
+		for _, s := range append(strings.Split(text, "\n"), "９８．７９％ 國發〔2019〕5號 ＡＢＣ\u200b\ue010x 𠀀𠀁 café") {
+			f := Fold(s)
+			us := scanUnits(f.Text)
+			got := Units(s)
+			if len(got) != len(us) {
+				t.Fatalf("%q: %d units, want %d", s, len(got), len(us))
+			}
+			for i, u := range us {
+				st, e := f.Orig(int(u.s), int(u.e))
+				txt := f.Text[u.s:u.e]
+				want := Unit{Text: txt, Start: st, End: e, Han: u.kind == uHan,
+					Joined: u.kind == uHan && i > 0 && us[i-1].kind == uHan && !u.sep, key: unitKey(txt)}
+				if got[i] != want {
+					t.Fatalf("%q: unit %d is %+v, want %+v", s, i, got[i], want)
+				}
+			}
+		}
+	}
+}

@@ -92,13 +92,30 @@ func IsHan(r rune) bool {
 	return unicode.Is(unicode.Han, r)
 }
 
+// decodeRune is utf8.DecodeRuneInString(s[i:]) with the common cases
+// (ASCII, and the three-byte sequences of Chinese characters) decoded
+// inline.
+func decodeRune(s string, i int) (rune, int) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	if c&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+		if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+			return r, 3
+		}
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
 // scanUnits splits folded text into units.
 func scanUnits(s string) []unit {
 	units := make([]unit, 0, len(s)/3+1)
 	sep := false
 	i := 0
 	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeRune(s, i)
 		switch {
 		case IsHan(r):
 			units = append(units, unit{kind: uHan, s: int32(i), e: int32(i + size), sep: sep})
@@ -125,7 +142,7 @@ func scanUnits(s string) []unit {
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
 			j := i + size
 			for j < len(s) {
-				r2, size2 := utf8.DecodeRuneInString(s[j:])
+				r2, size2 := decodeRune(s, j)
 				if IsHan(r2) || !(unicode.IsLetter(r2) || unicode.IsNumber(r2) || unicode.Is(unicode.Mn, r2)) {
 					break
 				}
