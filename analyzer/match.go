@@ -37,12 +37,6 @@ func unitKey(t string) uint32 {
 	return h | 1<<31
 }
 
-// hanKey is unitKey of the one-character unit at s[i:].
-func hanKey(s string, i int) (uint32, int) {
-	r, size := decodeRune(s, i)
-	return uint32(r), size
-}
-
 // same reports whether two units have the same text.
 func same(a, b *Unit) bool { return a.key == b.key && (a.key < 1<<31 || a.Text == b.Text) }
 
@@ -50,25 +44,30 @@ func same(a, b *Unit) bool { return a.key == b.key && (a.key < 1<<31 || a.Text =
 // Grams), with their places in text.
 func Units(text string) []Unit {
 	f := Fold(text)
-	us := scanUnits(f.Text)
-	out := make([]Unit, len(us))
-	for i, u := range us {
+	t := f.Text
+	out := make([]Unit, 0, len(t)/3+1)
+	sc := unitScanner{s: t}
+	prevHan := false
+	for {
+		u, r, ok := sc.next()
+		if !ok {
+			return out
+		}
 		s, e := int(u.s), int(u.e)
 		if f.start != nil {
 			s, e = f.Orig(s, e)
 		}
-		t := f.Text[u.s:u.e]
-		han := u.kind == uHan
+		txt := t[u.s:u.e]
 		var key uint32
-		if han {
-			key, _ = hanKey(f.Text, int(u.s))
+		if r >= 0 {
+			key = uint32(r)
 		} else {
-			key = unitKey(t)
+			key = unitKey(txt)
 		}
-		out[i] = Unit{Text: t, Start: s, End: e, Han: han,
-			Joined: han && i > 0 && us[i-1].kind == uHan && !u.sep, key: key}
+		han := u.kind == uHan
+		out = append(out, Unit{Text: txt, Start: s, End: e, Han: han, Joined: han && prevHan && !u.sep, key: key})
+		prevHan = han
 	}
-	return out
 }
 
 // Single reports whether the matcher looks for one Chinese character

@@ -112,15 +112,34 @@ func decodeRune(s string, i int) (rune, int) {
 // scanUnits splits folded text into units.
 func scanUnits(s string) []unit {
 	units := make([]unit, 0, len(s)/3+1)
-	sep := false
-	i := 0
-	for i < len(s) {
+	sc := unitScanner{s: s}
+	for {
+		u, _, ok := sc.next()
+		if !ok {
+			return units
+		}
+		units = append(units, u)
+	}
+}
+
+// unitScanner reads the units of a folded text one by one.
+type unitScanner struct {
+	s   string
+	i   int
+	sep bool
+}
+
+// next returns the next unit and, for a unit of one character, that
+// character; ok is false at the end of the text.
+func (sc *unitScanner) next() (u unit, r rune, ok bool) {
+	s := sc.s
+	for sc.i < len(s) {
+		i := sc.i
 		r, size := decodeRune(s, i)
 		switch {
 		case IsHan(r):
-			units = append(units, unit{kind: uHan, s: int32(i), e: int32(i + size), sep: sep})
-			sep = false
-			i += size
+			u = unit{kind: uHan, s: int32(i), e: int32(i + size), sep: sc.sep}
+			sc.i += size
 		case '0' <= r && r <= '9':
 			j := i + 1
 			for j < len(s) {
@@ -136,9 +155,9 @@ func scanUnits(s string) []unit {
 				}
 				break
 			}
-			units = append(units, unit{kind: uNumber, s: int32(i), e: int32(j), sep: sep})
-			sep = false
-			i = j
+			u = unit{kind: uNumber, s: int32(i), e: int32(j), sep: sc.sep}
+			sc.i = j
+			r = -1
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
 			j := i + size
 			for j < len(s) {
@@ -148,19 +167,23 @@ func scanUnits(s string) []unit {
 				}
 				j += size2
 			}
-			units = append(units, unit{kind: uLatin, s: int32(i), e: int32(j), sep: sep})
-			sep = false
-			i = j
+			u = unit{kind: uLatin, s: int32(i), e: int32(j), sep: sc.sep}
+			sc.i = j
+			if j != i+size {
+				r = -1
+			}
 		case isSymbol(r):
-			units = append(units, unit{kind: uSymbol, s: int32(i), e: int32(i + size), sep: sep})
-			sep = false
-			i += size
+			u = unit{kind: uSymbol, s: int32(i), e: int32(i + size), sep: sc.sep}
+			sc.i += size
 		default:
-			sep = true
-			i += size
+			sc.sep = true
+			sc.i += size
+			continue
 		}
+		sc.sep = false
+		return u, r, true
 	}
-	return units
+	return unit{}, 0, false
 }
 
 // hanRunEnd returns the index after the run of adjacent Chinese characters
