@@ -91,13 +91,14 @@ const (
 // Engine is a gongkai index stored by bleve (scorch) in a folder: it
 // implements search.Engine.
 type Engine struct {
-	idx   blevelib.Index
-	dir   string
-	opts  Options
-	docs  *docCache
-	write sync.Mutex // one writer at a time: stats are read-modify-write
-	stats atomic.Pointer[stats]
-	wrote atomic.Bool // written to since it was opened
+	idx     blevelib.Index
+	dir     string
+	opts    Options
+	docs    *docCache
+	write   sync.Mutex // one writer at a time: stats are read-modify-write
+	stats   atomic.Pointer[stats]
+	wrote   atomic.Bool  // written to since it was opened
+	written atomic.Int64 // documents written since it was opened
 
 	snapMu sync.Mutex
 	snap   *snapshotData // per-document data of the latest snapshot searched
@@ -237,7 +238,7 @@ var mergePlan = mergeplan.MergePlanOptions{
 	TierGrowth:           10,
 	SegmentsPerMergeTask: 10,
 	FloorSegmentSize:     mergeplan.DefaultMergePlanOptions.FloorSegmentSize,
-	FloorSegmentFileSize: 16 << 20,
+	FloorSegmentFileSize: 1 << 20,
 	ReclaimDeletesWeight: mergeplan.DefaultMergePlanOptions.ReclaimDeletesWeight,
 }
 
@@ -252,18 +253,27 @@ func planConfig(p mergeplan.MergePlanOptions) map[string]interface{} {
 	}
 }
 
-// settlePlan is the merge Close asks for after writes: at most two
-// segments per tier, so that a build ends with few segments (every
-// search term is looked up once per segment) while a small update merges
-// only its own small segments.
+// settlePlan is the merge Close asks for after a small update: at most
+// two segments per tier, so that the update's own small segments merge
+// and the large ones stay as they are.
 var settlePlan = func() mergeplan.MergePlanOptions {
 	p := mergePlan
 	p.MaxSegmentsPerTier = 2
 	return p
 }()
 
-// Close closes the index. After writes it first merges small segments
-// (settlePlan), which takes a few seconds after a build.
+// singlePlan is the merge Close asks for after a build (a quarter or more
+// of the documents written since the index was opened): one segment, in
+// one merge (every search term is looked up once per segment, and every
+// segment repeats the common terms' dictionary entries).
+var singlePlan = func() mergeplan.MergePlanOptions {
+	p := mergeplan.SingleSegmentMergePlanOptions
+	p.SegmentsPerMergeTask = 1 << 20
+	return p
+}()
+
+// Close closes the index. After writes it first merges segments
+// (settlePlan, singlePlan), which takes a few seconds after a build.
 func (e *Engine) Close() error {
 	defer removeOwner(e.dir)
 	if e.wrote.Load() {
@@ -275,7 +285,8 @@ func (e *Engine) Close() error {
 	return e.idx.Close()
 }
 
-// settle merges the index's segments by settlePlan.
+// settle merges the index's segments by settlePlan, or singlePlan after
+// a build.
 func (e *Engine) settle() error {
 	ix, err := e.idx.Advanced()
 	if err != nil {
@@ -286,6 +297,9 @@ func (e *Engine) settle() error {
 		return nil
 	}
 	p := settlePlan
+	if n, err := e.idx.DocCount(); err == nil && uint64(e.written.Load())*4 >= n {
+		p = singlePlan
+	}
 	if err := s.ForceMerge(context.Background(), &p); err != nil {
 		return fmt.Errorf("merge index segments: %w", err)
 	}
@@ -420,7 +434,7 @@ func (e *Engine) Write(ctx context.Context, docs []*search.IndexDoc) error {
 			return fmt.Errorf("index %s: %w", id, err)
 		}
 	}
-	return e.commit(batch, st)
+	return e.commit(batch, st, len(docs))
 }
 
 // Delete removes documents by id.
@@ -444,10 +458,10 @@ func (e *Engine) Delete(ctx context.Context, ids ...string) error {
 	if batch.Size() == 0 {
 		return nil
 	}
-	return e.commit(batch, st)
+	return e.commit(batch, st, batch.Size())
 }
 
-func (e *Engine) commit(batch *blevelib.Batch, st *stats) error {
+func (e *Engine) commit(batch *blevelib.Batch, st *stats, docs int) error {
 	sb, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -457,6 +471,7 @@ func (e *Engine) commit(batch *blevelib.Batch, st *stats) error {
 		return fmt.Errorf("write index: %w", err)
 	}
 	e.wrote.Store(true)
+	e.written.Add(int64(docs))
 	e.stats.Store(st)
 	return nil
 }
