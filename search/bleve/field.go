@@ -78,47 +78,74 @@ func (f *termsField) Analyze() {
 	if !f.opts.IncludeTermVectors() {
 		located = 0
 	}
-	// Distinct terms, and how many located occurrences each has.
-	slot := make(map[string]int32, len(f.terms)/2+1)
-	var counts []int32
-	for _, t := range f.terms {
-		if _, ok := slot[t]; !ok {
-			slot[t] = int32(len(counts))
-			counts = append(counts, 0)
+	// The distinct terms (one map lookup per term), which of them each
+	// term is, and how many located occurrences each has.
+	// Terms of up to seven bytes (bigrams, unigrams: nearly all) are
+	// looked up by a number made of their bytes, which is much cheaper
+	// than hashing and comparing strings.
+	short := make(map[uint64]int32, len(f.terms)/8+1)
+	var long map[string]int32
+	ids := make([]int32, len(f.terms))
+	var counts, all []int32
+	var distinct []string
+	for i, t := range f.terms {
+		var s int32
+		var ok bool
+		if len(t) <= 7 {
+			k := uint64(len(t)) << 56
+			for j := 0; j < len(t); j++ {
+				k |= uint64(t[j]) << (8 * j)
+			}
+			if s, ok = short[k]; !ok {
+				s = int32(len(counts))
+				short[k] = s
+			}
+		} else {
+			if long == nil {
+				long = map[string]int32{}
+			}
+			if s, ok = long[t]; !ok {
+				s = int32(len(counts))
+				long[t] = s
+			}
 		}
-	}
-	for _, t := range f.terms[:located] {
-		counts[slot[t]]++
+		if !ok {
+			counts = append(counts, 0)
+			all = append(all, 0)
+			distinct = append(distinct, t)
+		}
+		ids[i] = s
+		all[s]++
+		if i < located {
+			counts[s]++
+		}
 	}
 	freqs := make([]index.TokenFreq, len(counts))
-	var locs []index.TokenLocation
-	var ptrs []*index.TokenLocation
+	out := make(index.TokenFrequencies, len(counts))
+	for s, t := range distinct {
+		freqs[s].Term = bytesOf(t)
+		out[t] = &freqs[s]
+	}
 	if located > 0 {
-		locs = make([]index.TokenLocation, located)
-		ptrs = make([]*index.TokenLocation, located)
+		locs := make([]index.TokenLocation, located)
+		ptrs := make([]*index.TokenLocation, located)
 		off := 0
-		for i, c := range counts {
-			freqs[i].Locations = ptrs[off : off : off+int(c)]
+		for s, c := range counts {
+			freqs[s].Locations = ptrs[off : off : off+int(c)]
 			off += int(c)
 		}
-	}
-	out := make(index.TokenFrequencies, len(counts))
-	for i, t := range f.terms {
-		s := slot[t]
-		fr := &freqs[s]
-		fr.SetFrequency(fr.Frequency() + 1)
-		if fr.Term == nil {
-			fr.Term = bytesOf(t)
-			out[t] = fr
-		}
-		if i < located {
+		for i := range locs {
 			l := &locs[i]
 			l.Position = i + 1
 			if f.pos != nil {
 				l.Position = int(f.pos[i])
 			}
+			fr := &freqs[ids[i]]
 			fr.Locations = append(fr.Locations, l)
 		}
+	}
+	for s := range freqs {
+		freqs[s].SetFrequency(int(all[s]))
 	}
 	f.freqs = out
 	f.terms, f.pos = nil, nil
