@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -16,6 +17,10 @@ import (
 // often as 1+headingRepeats words of running text, at no cost at query
 // time.
 const headingRepeats = 3
+
+// parallelBytes is the body size from which Analyze makes the word and
+// gram layers at once.
+const parallelBytes = 256 << 10
 
 // articleRe matches the heading of a law article (第十二条), which names no
 // topic and is not repeated.
@@ -57,8 +62,25 @@ func Analyze(d *Document) (*IndexDoc, error) {
 	}
 	words(FieldTitle, d.Title)
 	grams(FieldTitleGrams, d.Title)
-	words(FieldBody, d.Body())
+	// A long body's two layers are made at once, on two cores.
+	text := d.Body()
+	var bodyWords []string
+	var done sync.WaitGroup
+	wordsOf := func() { bodyWords = analyzer.AppendWordTerms(make([]string, 0, len(text)/6+1), text) }
+	if len(text) >= parallelBytes {
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			wordsOf()
+		}()
+	} else {
+		wordsOf()
+	}
 	body, paraTok := bodyGrams(d)
+	done.Wait()
+	if len(bodyWords) > 0 {
+		out.Fields = append(out.Fields, Field{Name: FieldBody, Terms: bodyWords})
+	}
 	if len(body.Terms) > 0 {
 		out.Fields = append(out.Fields, body)
 	}
