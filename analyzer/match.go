@@ -41,8 +41,23 @@ func unitKey(t string) uint32 {
 func same(a, b *Unit) bool { return a.key == b.key && (a.key < 1<<31 || a.Text == b.Text) }
 
 // Units returns the units of text, one per gram-layer position (see
-// Grams), with their places in text.
+// Grams), with their places in text. The units of recently seen texts
+// are kept (see unitCache), so the result may be shared with other
+// callers: it must not be modified.
 func Units(text string) []Unit {
+	if len(text) < unitCacheMinBytes {
+		return unitsOf(text)
+	}
+	if us, ok := recentUnits.get(text); ok {
+		return us
+	}
+	us := unitsOf(text)
+	recentUnits.put(text, us)
+	return us
+}
+
+// unitsOf computes the units of text.
+func unitsOf(text string) []Unit {
 	f := Fold(text)
 	t := f.Text
 	out := make([]Unit, 0, len(t)/3+1)

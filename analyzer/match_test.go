@@ -175,3 +175,34 @@ func TestUnitsDefinition(t *testing.T) {
 		}
 	}
 }
+
+// Units keeps the units of texts it has seen, by their memory: a text
+// seen before gets the same units, an equal text elsewhere in memory gets
+// equal ones, and the cache stays within its bound.
+func TestUnitsCache(t *testing.T) {
+	text := readTestdata(t, "seed.txt")
+	first := Units(text)
+	again := Units(text)
+	if len(first) == 0 || &first[0] != &again[0] {
+		t.Fatal("the units of a text seen before were computed again")
+	}
+	copied := string([]byte(text))
+	other := Units(copied)
+	if &other[0] == &first[0] {
+		t.Fatal("an equal text elsewhere in memory got another text's units")
+	}
+	for i := range other {
+		if other[i] != first[i] {
+			t.Fatalf("unit %d: %+v, want %+v", i, other[i], first[i])
+		}
+	}
+	for i := 0; i < 200; i++ {
+		Units(string([]byte(text)))
+	}
+	recentUnits.mu.Lock()
+	size, n := recentUnits.size, len(recentUnits.items)
+	recentUnits.mu.Unlock()
+	if size > unitCacheBytes || n != recentUnits.ll.Len() {
+		t.Fatalf("cache holds %d bytes in %d entries (list %d), bound %d", size, n, recentUnits.ll.Len(), unitCacheBytes)
+	}
+}
