@@ -225,7 +225,7 @@ func openBleve(dir string, lockTimeout time.Duration) (blevelib.Index, error) {
 }
 
 // mergePlan is how bleve merges the segments that writes make, tiered by
-// file size: up to ten segments of a tier (16 MB, 160 MB, 1.6 GB …)
+// file size: up to ten segments of a tier (1 MB, 10 MB, 100 MB …)
 // before they merge into one of the next. bleve's default tiers by
 // document count with a floor of 2,000 documents, so that every merged
 // segment of a corpus of a few thousand long documents stayed in the
