@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	blevelib "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/gongkai/gongkai/indexer"
 	"github.com/gongkai/gongkai/search"
@@ -173,5 +174,52 @@ func BenchmarkPutLarge(b *testing.B) {
 			b.Fatal(err)
 		}
 		idx.Close()
+	}
+}
+
+// With many terms bm25Searcher sums scores term at a time; it finds the
+// same documents with the same scores as its document-at-a-time merge
+// (which it keeps when positions are asked for), also when a conjunction
+// makes it skip ahead.
+func TestBM25TermAtATime(t *testing.T) {
+	ctx := context.Background()
+	idx, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if err := idx.Put(ctx, testDocs(t)); err != nil {
+		t.Fatal(err)
+	}
+	eng := idx.Engine().(*Engine)
+	var terms []search.WeightedTerm
+	for _, w := range []string{"政府", "工作", "报告", "发展", "经济", "改革", "服务", "管理", "法治", "建设"} {
+		terms = append(terms, search.WeightedTerm{Field: search.FieldBody, Term: w, Weight: 1}, search.WeightedTerm{Field: search.FieldTitle, Term: w, Weight: 0.5})
+	}
+	filter := query.NewTermQuery("2022")
+	filter.SetField(search.FieldYear)
+	for _, q := range []query.Query{eng.newBM25Query(terms), query.NewConjunctionQuery([]query.Query{eng.newBM25Query(terms), filter})} {
+		run := func(positions bool) map[string]float64 {
+			sr := blevelib.NewSearchRequestOptions(q, 10000, 0, false)
+			sr.IncludeLocations = positions
+			res, err := eng.idx.SearchInContext(ctx, sr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]float64{}
+			for _, h := range res.Hits {
+				out[h.ID] = h.Score
+			}
+			return out
+		}
+		summed, merged := run(false), run(true)
+		if len(summed) == 0 || len(summed) != len(merged) {
+			t.Fatalf("term at a time finds %d documents, the merge %d", len(summed), len(merged))
+		}
+		for id, s := range merged {
+			if math.Abs(summed[id]-s) > 1e-9 {
+				t.Fatalf("%s: score %v term at a time, %v merged", id, summed[id], s)
+			}
+		}
 	}
 }
