@@ -18,7 +18,4 @@
 //     position per character. PhraseSlots turns a phrase into gram terms at
 //     consecutive positions, so a quoted phrase matches exactly the texts
 //     that contain it, across word boundaries (九龙 in 九龙坡区).
-//
-// The analyzers register with bleve under WordsName, GramsName and
-// KeywordName when this package is imported.
 package analyzer

@@ -1,11 +1,21 @@
-// Package bleve implements search.Index on bleve (scorch) with BM25.
+// Package bleve implements search.Engine on bleve (scorch) in a folder on
+// local disk: gongkai's embedded default. Open returns the search core
+// (search.Core) over it.
 //
-// A document becomes one bleve document with a word field and a gram field
-// for each of title, headings and body (see mapping.go), exact fields for
-// filters and facets, and the whole search.Document stored as JSON. Text
-// is analyzed by package analyzer in our own workers and handed to bleve
-// pre-analyzed. Matching uses the gram fields (exact substrings); the true
-// BM25 statistics (token totals per field) are kept in the index and
-// passed with every search, because bleve's own estimate of the average
-// field length counts distinct terms instead of tokens.
+// A map of the package:
+//
+//   - engine.go: opening (with a bounded wait and a *LockedError naming the
+//     process that holds the index), writes with the true BM25 statistics
+//     (token totals per field, kept as internal data and passed with every
+//     search, because bleve's own estimate counts distinct terms), deletes,
+//     stored documents (search.Document in binary, with a decoded cache).
+//   - field.go, mapping.go, analyzers.go: documents reach bleve as the terms
+//     search.Analyze made, straight into bleve's field interface; the
+//     mapping names gongkai's analyzers, which register with bleve here.
+//   - query.go: the engine query algebra translated to bleve queries, the
+//     most common bigrams of a single character, the fuzzy vocabulary for
+//     spelling suggestions.
+//   - bm25.go, phrase.go, collect.go: our own searchers (textbook BM25,
+//     phrase intersection with one position merge per term) and result
+//     collector (facets, dates and ids read once per index snapshot).
 package bleve

@@ -4,7 +4,6 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
-	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/search"
 )
 
@@ -71,7 +70,7 @@ var keywordFields = []string{search.FieldRole, search.FieldPlanYear, search.Fiel
 // "standard").
 func newMapping() *mapping.IndexMappingImpl {
 	im := mapping.NewIndexMapping()
-	im.DefaultAnalyzer = analyzer.WordsName
+	im.DefaultAnalyzer = WordsName
 	im.ScoringModel = index.BM25Scoring
 	dm := mapping.NewDocumentStaticMapping()
 	text := func(name, an string, tv bool) {
@@ -91,13 +90,13 @@ func newMapping() *mapping.IndexMappingImpl {
 		fm.DocValues = facetField[name]
 		dm.AddFieldMappingsAt(name, fm)
 	}
-	text(search.FieldTitle, analyzer.WordsName, false)
-	text(search.FieldTitleGrams, analyzer.GramsName, true)
-	text(search.FieldBody, analyzer.WordsName, false)
-	text(search.FieldBodyGrams, analyzer.GramsName, true)
-	text(search.FieldAgencyGrams, analyzer.GramsName, true)
+	text(search.FieldTitle, WordsName, false)
+	text(search.FieldTitleGrams, GramsName, true)
+	text(search.FieldBody, WordsName, false)
+	text(search.FieldBodyGrams, GramsName, true)
+	text(search.FieldAgencyGrams, GramsName, true)
 	for _, r := range search.Roles {
-		text(search.RoleGramsField(r), analyzer.GramsName, false)
+		text(search.RoleGramsField(r), GramsName, false)
 	}
 	for _, k := range keywordFields {
 		keyword(k)
