@@ -26,9 +26,16 @@
 # MODE (dist or runner; failover-kill needs dist), DURATION (per load run,
 # default 20s), DELAYED_TIMEOUT (index.unassigned.node_left.delayed_timeout
 # set on the index before a failover stage; default: leave OpenSearch's 1m).
+# Needs what .ci/opensearch/cluster.sh needs (Java 17, Maven, curl), and jq
+# and bc; /usr/bin/time for the index stages.
 set -euo pipefail
+for tool in jq bc curl /usr/bin/time; do
+	command -v "$tool" >/dev/null || {
+		echo "scaleout: $tool not found" >&2
+		exit 1
+	}
+done
 cd "$(dirname "$0")/.."
-REPO=$PWD
 
 CORPUS=${CORPUS:-../shared/corpus/jsonl}
 STARD=${STARD:-../shared/eval/stard}
