@@ -251,8 +251,21 @@ func (e *Engine) open(ctx context.Context) error {
 	}
 	switch len(behind) {
 	case 0:
-		name, err := e.create(ctx, false)
-		if err != nil {
+		// The first index of an alias has a fixed name, so that servers
+		// starting together on an empty cluster cannot each create one:
+		// creating an index is atomic, and the others find it, alias and
+		// all, once its creator's request returns.
+		name := e.alias + "-1"
+		err := e.createNamed(ctx, name, false)
+		if isAlreadyExists(err) {
+			if behind, err = e.waitForAlias(ctx); err != nil {
+				return err
+			}
+			if len(behind) != 1 {
+				return fmt.Errorf("opensearch: index %s exists but alias %s does not point to it alone (%v); point the alias to one index", name, e.alias, behind)
+			}
+			name = behind[0]
+		} else if err != nil {
 			return err
 		}
 		e.physical = name
@@ -306,6 +319,35 @@ func (e *Engine) create(ctx context.Context, rebuild bool) (string, error) {
 	var suffix [2]byte
 	_, _ = rand.Read(suffix[:])
 	name := e.alias + "-" + time.Now().UTC().Format("20060102-150405") + "-" + hex.EncodeToString(suffix[:])
+	return name, e.createNamed(ctx, name, rebuild)
+}
+
+// isAlreadyExists reports whether err says the index exists already.
+func isAlreadyExists(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "resource_already_exists_exception")
+}
+
+// waitForAlias reads the indexes behind the alias until there are some
+// (another process is creating the first one) or ctx ends, at most ten
+// seconds.
+func (e *Engine) waitForAlias(ctx context.Context) ([]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for n := 1; ; n++ {
+		behind, err := e.aliasIndexes(ctx)
+		if err != nil || len(behind) > 0 {
+			return behind, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(backoff(n)):
+		}
+	}
+}
+
+// createNamed makes the physical index name (see create).
+func (e *Engine) createNamed(ctx context.Context, name string, rebuild bool) error {
 	body := indexBody(&e.opts, version(), e.opts.Replicas, e.opts.RefreshInterval, []string{e.alias})
 	if rebuild {
 		body = indexBody(&e.opts, version(), 0, "-1", nil)
@@ -314,11 +356,11 @@ func (e *Engine) create(ctx context.Context, rebuild bool) (string, error) {
 	err := call[noBody](ctx, e.client, http.MethodPut, "/"+seg(name), params, body, nil)
 	if err != nil {
 		if msg := err.Error(); strings.Contains(msg, "pattern_capture") || strings.Contains(msg, "Unknown tokenizer type") {
-			return "", fmt.Errorf("create index %s: the cluster lacks the analysis-common module (part of every OpenSearch distribution): %w", name, err)
+			return fmt.Errorf("create index %s: the cluster lacks the analysis-common module (part of every OpenSearch distribution): %w", name, err)
 		}
-		return "", fmt.Errorf("create index %s: %w", name, err)
+		return fmt.Errorf("create index %s: %w", name, err)
 	}
-	return name, nil
+	return nil
 }
 
 // readShards reads the number of shards of the physical index.

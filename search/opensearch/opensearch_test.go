@@ -274,3 +274,44 @@ func TestAbandonedRebuildIsDeleted(t *testing.T) {
 		t.Errorf("abandoned index %s still there: %v", name, err)
 	}
 }
+
+// Servers starting together on an empty cluster share one index: the
+// first index of an alias has a fixed name, so only one creation wins.
+func TestConcurrentFirstOpen(t *testing.T) {
+	o := testOptions(t)
+	ctx := context.Background()
+	engines := make([]*Engine, 3)
+	errs := make([]error, 3)
+	done := make(chan int)
+	for i := range engines {
+		go func(i int) {
+			engines[i], errs[i] = OpenEngine(ctx, o)
+			done <- i
+		}(i)
+	}
+	for range engines {
+		<-done
+	}
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("engine %d: %v", i, err)
+		}
+	}
+	t.Cleanup(func() {
+		if err := engines[0].DeleteIndex(ctx); err != nil {
+			t.Errorf("delete test index: %v", err)
+		}
+		for _, e := range engines {
+			e.Close()
+		}
+	})
+	behind, err := engines[0].aliasIndexes(ctx)
+	if err != nil || len(behind) != 1 {
+		t.Fatalf("alias %s points to %v (%v)", o.Index, behind, err)
+	}
+	for i, e := range engines {
+		if e.physical != behind[0] {
+			t.Errorf("engine %d writes to %s, the alias points to %s", i, e.physical, behind[0])
+		}
+	}
+}

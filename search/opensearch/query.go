@@ -417,11 +417,28 @@ func (e *Engine) Search(ctx context.Context, req *search.EngineRequest) (*search
 		}
 	}
 	var ans searchAnswer
-	if err := call(ctx, e.client, http.MethodPost, "/"+seg(target)+"/_search", params, b, &ans); err != nil {
-		return nil, err
+	for attempt := 1; ; attempt++ {
+		ans = searchAnswer{}
+		err := call(ctx, e.client, http.MethodPost, "/"+seg(target)+"/_search", params, b, &ans)
+		if err == nil && ans.Shards.Failed > 0 && !ans.TimedOut {
+			err = fmt.Errorf("opensearch search: %d of %d shards failed", ans.Shards.Failed, ans.Shards.Total)
+		}
+		if err == nil || attempt == 3 || !shardLost(err) || ctx.Err() != nil {
+			if err != nil {
+				return nil, err
+			}
+			break
+		}
+		// A node left while the search ran (its shards' other copies
+		// answer the next try): wait a moment and ask again.
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(backoff(attempt)):
+		}
 	}
-	if ans.Shards.Failed > 0 || ans.TimedOut {
-		return nil, fmt.Errorf("opensearch search: %d of %d shards failed (timed out: %v)", ans.Shards.Failed, ans.Shards.Total, ans.TimedOut)
+	if ans.TimedOut {
+		return nil, fmt.Errorf("opensearch search: timed out on %d of %d shards", ans.Shards.Failed, ans.Shards.Total)
 	}
 	out := &search.EngineResult{Total: ans.Hits.Total.Value, Hits: make([]search.Ranked, 0, len(ans.Hits.Hits))}
 	if ans.Hits.MaxScore != nil {
@@ -464,4 +481,18 @@ func preference(body obj) string {
 	h := fnv.New64a()
 	h.Write(b)
 	return "q" + strconv.FormatUint(h.Sum64(), 36)
+}
+
+// shardLost reports whether a search failed because a node holding some
+// of its shards left or could not be reached: another try reaches the
+// shards' other copies.
+func shardLost(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"node_not_connected_exception", "NodeNotConnectedException", "NodeDisconnectedException",
+		"node_disconnected_exception", "shards failed", "no_shard_available_action_exception", "NoShardAvailableActionException"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
