@@ -10,7 +10,7 @@ import (
 
 // rerankHead is how many of the best hits of a keyword query are
 // reordered by how the keywords stand in them.
-const rerankHead = 50
+const rerankHead = 20
 
 // Weights of the reordering: the engine's score is multiplied by
 // 1 + coverage·wCover + proximity·wNear (coverage: the share of the
