@@ -42,7 +42,7 @@ for set in $SETS; do
 	"$WORK/gongkai" serve --index "$idx" --addr 127.0.0.1:18090 >"$WORK/$set.serve.log" 2>&1 &
 	pid=$!
 	until curl -sf -o /dev/null "http://127.0.0.1:18090/readyz"; do sleep 0.05; done
-	"$WORK/gongkai-load" -url 'http://127.0.0.1:18090/api/search?q={q}' -queries "$WORK/q.txt" -clients 8 -duration "$DURATION" -json >"$WORK/$set.load.json"
+	"$WORK/gongkai-load" -url 'http://127.0.0.1:18090/api/search?q={q}' -queries "$WORK/q.txt" -clients 8 -spread -duration "$DURATION" -json >"$WORK/$set.load.json"
 	serve_rss=$(($(awk '/VmRSS/ {print $2}' "/proc/$pid/status") / 1024))
 	kill -TERM "$pid"
 	wait "$pid" 2>/dev/null || true

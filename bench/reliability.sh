@@ -150,7 +150,7 @@ say "  RSS" "$before MB before, peak $(hwm "$SERVER_PID") MB"
 # --- 4. soak -------------------------------------------------------------------
 declare -a SOAK_RSS
 for round in 1 2; do
-	if "$WORK/gongkai-load" -url "$URL/api/search?q={q}" -queries bench/queries.txt -clients 8 -duration "$SOAK" -name "soak $round" >"$WORK/soak$round.log" 2>&1; then
+	if "$WORK/gongkai-load" -url "$URL/api/search?q={q}" -queries bench/queries.txt -clients 8 -spread -duration "$SOAK" -name "soak $round" >"$WORK/soak$round.log" 2>&1; then
 		SOAK_RSS[round]=$(rss "$SERVER_PID")
 		say "soak $round ($SOAK, 8 clients)" "ok: $(sed -E 's/^soak [0-9] //' "$WORK/soak$round.log"), RSS ${SOAK_RSS[round]} MB"
 	else
@@ -166,12 +166,14 @@ if [ -n "${SOAK_RSS[1]:-}" ] && [ -n "${SOAK_RSS[2]:-}" ]; then
 	fi
 fi
 # --- 4b. throughput while hostile queries run -----------------------------
-# The worst shapes, one after another, beside the 8 clients of the soak:
-# heavy searches take at most one core fewer than the machine has, so the
-# clients' throughput should hold.
+# The worst shapes, one after another, beside the 8 clients of the soak
+# (each from its own loopback address, the hostile client from 127.0.0.1):
+# heavy searches take at most one core fewer than the machine has, and one
+# client's heavy searches a quarter of a CPU while others search (429
+# beyond), so the clients' throughput should hold.
 ( while :; do "$LAB" hostile --url "$URL" --ceiling 1h --random 0 >/dev/null 2>&1 || true; done ) &
 hpid=$!
-"$WORK/gongkai-load" -url "$URL/api/search?q={q}" -queries bench/queries.txt -clients 8 -duration "$SOAK" -name "beside hostile" >"$WORK/beside.log" 2>&1 || true
+"$WORK/gongkai-load" -url "$URL/api/search?q={q}" -queries bench/queries.txt -clients 8 -spread -duration "$SOAK" -name "beside hostile" >"$WORK/beside.log" 2>&1 || true
 kill "$hpid" 2>/dev/null || true
 wait "$hpid" 2>/dev/null || true
 qps_alone=$(sed -E 's/.*qps=([0-9.]+).*/\1/' "$WORK/soak2.log")

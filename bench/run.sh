@@ -75,7 +75,7 @@ stop() { kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev
 load() {
 	local name=$1 url=$2 q=$3
 	for c in 1 8; do
-		"$WORK/gongkai-load" -name "$name" -url "$url" -queries "$q" -clients $c -duration "$DURATION" -json >"$WORK/$name.load$c.json"
+		"$WORK/gongkai-load" -name "$name" -url "$url" -queries "$q" -clients $c -spread -duration "$DURATION" -json >"$WORK/$name.load$c.json"
 	done
 }
 

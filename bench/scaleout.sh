@@ -165,7 +165,7 @@ latency_both() {
 			[ $e = os ] && port=$OS_PORT
 			say "$name: $e, $c clients (load $(load_avg))"
 			"$BIN/gongkai-load" -name "$e" -url "http://127.0.0.1:$port/api/search?q={q}" -queries "$WORK/q.txt" \
-				-clients $c -duration "$DURATION" -json >"$WORK/load-$name-$e-$c.json"
+				-clients $c -spread -duration "$DURATION" -json >"$WORK/load-$name-$e-$c.json"
 		done
 	done
 	local load_end
@@ -282,7 +282,7 @@ failover() {
 	(
 		while [ ! -f "$WORK/stop-$tag" ]; do
 			s=$(rel)
-			"$BIN/gongkai-load" -url "http://127.0.0.1:$port/api/search?q={q}" -queries "$WORK/q.txt" -clients 4 -duration 5s -warmup 0 -json >"$WORK/slice.json" 2>/dev/null || true
+			"$BIN/gongkai-load" -url "http://127.0.0.1:$port/api/search?q={q}" -queries "$WORK/q.txt" -clients 4 -spread -duration 5s -warmup 0 -json >"$WORK/slice.json" 2>/dev/null || true
 			echo "$s $(jq -r '"\(.requests) \(.errors) \(.p50_ms) \(.p99_ms) \(.first_error // "" | gsub(" "; "_"))"' "$WORK/slice.json")" >>"$WORK/slices-$tag.txt"
 		done
 	) &

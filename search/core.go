@@ -28,6 +28,16 @@ type Options struct {
 	// within their deadline, so that cheap searches keep flowing. 0
 	// means one less than the number of CPUs, at least one.
 	HeavySlots int
+	// ClientHeavyShare is the share of one CPU's time that the heavy
+	// searches of one client (named by WithClient) may take on average,
+	// after ClientHeavyBurst of heavy work at once. While other searches
+	// are running, a client over its budget gets a *BusyError for heavy
+	// searches until it has earned time again. 0 means
+	// DefaultClientHeavyShare; negative, no limit.
+	ClientHeavyShare float64
+	// ClientHeavyBurst is the heavy-search time a client may spend at
+	// once; 0 means DefaultClientHeavyBurst.
+	ClientHeavyBurst time.Duration
 	// Workers is how many documents Put analyses at once; 0 means the
 	// number of CPUs.
 	Workers int
@@ -53,6 +63,10 @@ type Core struct {
 	ranking Ranking
 	opts    Options
 	heavy   chan struct{}
+	budgets *budgets
+	// running counts the searches under way: a client's heavy-search
+	// budget counts only when others are running.
+	running atomic.Int64
 }
 
 var _ Index = (*Core)(nil)
@@ -73,6 +87,7 @@ func NewCore(engine Engine, o Options) *Core {
 		c.opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	c.heavy = make(chan struct{}, c.opts.HeavySlots)
+	c.budgets = newBudgets(c.opts.ClientHeavyShare, c.opts.ClientHeavyBurst)
 	if o.Observe != nil {
 		c.engine = &observed{Engine: engine, observe: o.Observe}
 	}
@@ -182,10 +197,20 @@ func (c *Core) Search(ctx context.Context, q *Query, req *Request) (*Result, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Deadline)
 	defer cancel()
+	others := c.running.Add(1) - 1
+	defer c.running.Add(-1)
 	if p.heavy {
+		client := clientOf(ctx)
+		if err := c.budgets.allow(client, others > 0); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
 		select {
 		case c.heavy <- struct{}{}:
-			defer func() { <-c.heavy }()
+			held := time.Now()
+			defer func() {
+				<-c.heavy
+				c.budgets.spend(client, time.Since(held))
+			}()
 		case <-ctx.Done():
 			return nil, fmt.Errorf("search: waiting for a slot: %w", ctx.Err())
 		}

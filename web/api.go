@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -62,7 +64,7 @@ func (s *Server) runSearch(r *http.Request, req search.Request) (*search.Result,
 		return nil, errNotReady
 	}
 	t0 := time.Now()
-	res, err := search.Run(r.Context(), idx, req)
+	res, err := search.Run(search.WithClient(r.Context(), s.client(r)), idx, req)
 	switch {
 	case err == nil:
 		s.metrics.search.WithLabelValues(res.Mode).Observe(time.Since(t0).Seconds())
@@ -72,6 +74,32 @@ func (s *Server) runSearch(r *http.Request, req search.Request) (*search.Result,
 			Float64("duration_ms", float64(time.Since(t0).Microseconds())/1000).Msg("search ran out of time")
 	}
 	return res, err
+}
+
+// client names the client of r for its heavy-search budget: its address
+// (an IPv6 address by its /64, which one subscriber usually holds whole),
+// or, behind a proxy, the address the proxy saw.
+func (s *Server) client(r *http.Request) string {
+	addr := r.RemoteAddr
+	if s.proxied {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			hops := strings.Split(xff[len(xff)-1], ",")
+			addr = strings.TrimSpace(hops[len(hops)-1])
+		}
+	}
+	host := addr
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		host = h
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	if ip.Is6() && !ip.Is4In6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.Unmap().String()
 }
 
 func (s *Server) serveSearchAPI(w http.ResponseWriter, r *http.Request) {

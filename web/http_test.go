@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -318,4 +320,104 @@ func TestAccessLogCoversEveryRequest(t *testing.T) {
 	if strings.Join(got, ",") != "other 404,other 405,search 200" {
 		t.Errorf("access log %v", got)
 	}
+}
+
+// A client sending costly searches back to back to a busy server is told
+// to wait (429 with Retry-After) once its heavy-search budget is spent,
+// while its cheap searches and other clients' costly ones still answer,
+// and an idle server answers it. Behind a proxy, clients are told apart by
+// the address the proxy appends; without one, X-Forwarded-For cannot buy
+// a fresh budget.
+func TestHeavySearchBudget(t *testing.T) {
+	held := &heldEngine{Engine: sharedIdx.Engine(), hold: 2, gate: make(chan struct{}), started: make(chan struct{}, 64)}
+	core := search.NewCore(held, search.Options{ClientHeavyShare: 1e-6, ClientHeavyBurst: time.Nanosecond})
+	from := func(s *Server, addr, target string, headers ...string) response {
+		t.Helper()
+		req := httptest.NewRequest("GET", target, nil)
+		req.RemoteAddr = addr
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		return response{w.Code, w.Header(), w.Body.String()}
+	}
+	question := "/api/search?q=" + q("公司拖欠工资怎么办")
+	s := New(Options{Log: zerolog.Nop()})
+	s.SetIndex(core)
+	// On an idle server the budget does not count.
+	for i := range 2 {
+		held.pass.Store(true)
+		if r := from(s, "192.0.2.1:4000", question); r.status != http.StatusOK {
+			t.Fatalf("question %d on an idle server: %d %s", i, r.status, r.body)
+		}
+	}
+	// Keep the server busy: other clients' searches wait in the engine.
+	held.pass.Store(false)
+	var wg sync.WaitGroup
+	for range held.hold {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			from(s, "192.0.2.9:4000", "/api/search?q="+q("放管服"))
+		}()
+		<-held.started
+	}
+	defer func() {
+		close(held.gate)
+		wg.Wait()
+	}()
+	r := from(s, "192.0.2.1:4001", question)
+	if r.status != http.StatusTooManyRequests || !strings.Contains(jsonError(t, r), "过于频繁") {
+		t.Fatalf("question on a busy server after the budget: %d %s", r.status, r.body)
+	}
+	if n, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || n < 1 {
+		t.Errorf("Retry-After %q", r.header.Get("Retry-After"))
+	}
+	if r := from(s, "192.0.2.1:4002", "/search?q="+q("公司拖欠工资怎么办")); r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "过于频繁") {
+		t.Errorf("page: %d", r.status)
+	}
+	if r := from(s, "192.0.2.1:4003", "/api/search?q="+q("放管服")); r.status != http.StatusOK {
+		t.Errorf("a keyword of the same client: %d %s", r.status, r.body)
+	}
+	if r := from(s, "192.0.2.2:4000", question); r.status != http.StatusOK {
+		t.Errorf("another client: %d %s", r.status, r.body)
+	}
+	if r := from(s, "192.0.2.1:4004", question, "X-Forwarded-For", "198.51.100.7"); r.status != http.StatusTooManyRequests {
+		t.Errorf("X-Forwarded-For trusted without a proxy: %d", r.status)
+	}
+	// Behind a proxy every request comes from the proxy's address.
+	p := New(Options{Log: zerolog.Nop(), BehindProxy: true})
+	p.SetIndex(core)
+	for _, client := range []string{"198.51.100.7", "203.0.113.9, 198.51.100.8"} {
+		if r := from(p, "10.0.0.2:80", question, "X-Forwarded-For", client); r.status != http.StatusOK {
+			t.Errorf("behind a proxy, client %s: %d %s", client, r.status, r.body)
+		}
+	}
+	if r := from(p, "10.0.0.2:80", question, "X-Forwarded-For", "203.0.113.9, 198.51.100.7"); r.status != http.StatusTooManyRequests {
+		t.Errorf("behind a proxy, the same client again: %d", r.status)
+	}
+}
+
+// heldEngine holds its first hold searches (after pass is turned off)
+// until gate closes, telling started of each.
+type heldEngine struct {
+	search.Engine
+	hold    int
+	gate    chan struct{}
+	started chan struct{}
+	pass    atomic.Bool
+	n       atomic.Int64
+}
+
+func (e *heldEngine) Search(ctx context.Context, req *search.EngineRequest) (*search.EngineResult, error) {
+	if !e.pass.Load() && e.n.Add(1) <= int64(e.hold) {
+		e.started <- struct{}{}
+		select {
+		case <-e.gate:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return e.Engine.Search(ctx, req)
 }

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -46,6 +48,11 @@ type Options struct {
 	Log zerolog.Logger
 	// Registry receives the metrics; nil uses a new registry.
 	Registry *prometheus.Registry
+	// BehindProxy names clients by the last address of X-Forwarded-For
+	// (the one a reverse proxy appends) instead of the connection's: set
+	// it only when a proxy that sets the header is the sole way in, or
+	// clients could name themselves.
+	BehindProxy bool
 }
 
 // Server is gongkai's HTTP face: the JSON API, the HTML pages, health
@@ -55,6 +62,7 @@ type Options struct {
 type Server struct {
 	idx     atomic.Pointer[indexRef]
 	token   string
+	proxied bool
 	log     zerolog.Logger
 	metrics *metrics
 	pages   *template.Template
@@ -72,7 +80,7 @@ func New(o Options) *Server {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	s := &Server{token: o.Token, log: o.Log, now: time.Now}
+	s := &Server{token: o.Token, proxied: o.BehindProxy, log: o.Log, now: time.Now}
 	s.metrics = newMetrics(reg, s.count)
 	s.pages = template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html"))
 	r := mux.NewRouter()
@@ -163,6 +171,7 @@ func classify(err error) (int, string) {
 	var qe *search.QueryError
 	var mb *http.MaxBytesError
 	var ae *commitments.AmbiguousError
+	var be *search.BusyError
 	switch {
 	case errors.As(err, &he):
 		return he.status, he.msg
@@ -174,6 +183,8 @@ func classify(err error) (int, string) {
 		return http.StatusNotFound, "没有找到该文档"
 	case errors.As(err, &mb):
 		return http.StatusRequestEntityTooLarge, "请求内容过大"
+	case errors.As(err, &be):
+		return http.StatusTooManyRequests, fmt.Sprintf("复杂检索（问句、单字、多个 OR 等）过于频繁，请 %d 秒后再试；普通关键词检索不受影响。", retryAfterSeconds(be))
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, msgTooExpensive
 	case errors.Is(err, context.Canceled):
@@ -195,12 +206,22 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error().Err(err).Str("path", r.URL.Path).Msg("request failed")
 	case errors.Is(err, errNotReady):
 		w.Header().Set("Retry-After", "2")
+	case status == http.StatusTooManyRequests:
+		var be *search.BusyError
+		if errors.As(err, &be) {
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(be)))
+		}
 	}
 	if isAPI(r) {
 		writeJSON(w, status, map[string]string{"error": msg})
 		return
 	}
 	s.renderPage(w, r, status, "error", &errorPage{basePage: s.base(r, ""), Status: status, Message: msg})
+}
+
+// retryAfterSeconds is a BusyError's wait in whole seconds, at least one.
+func retryAfterSeconds(e *search.BusyError) int {
+	return max(1, int(math.Ceil(e.RetryAfter.Seconds())))
 }
 
 // isAPI reports whether the request is for a route that answers JSON.

@@ -35,7 +35,10 @@ func TestMain(m *testing.M) {
 	}
 	code := func() int {
 		defer os.RemoveAll(dir)
-		idx, err := bleve.Open(filepath.Join(dir, "index"))
+		// The tests send hundreds of costly searches from httptest's one
+		// address; the heavy-search budget has a test of its own
+		// (TestHeavySearchBudget), so it is off here.
+		idx, err := bleve.OpenWith(context.Background(), filepath.Join(dir, "index"), bleve.Options{Core: search.Options{ClientHeavyShare: -1}})
 		if err != nil {
 			panic(err)
 		}

@@ -6,6 +6,9 @@
 //
 // {q} in the URL is replaced by each query, URL-escaped. Clients go
 // through the query file in turn, each starting at a different line.
+// With -spread, each client connects from its own loopback address
+// (127.0.0.2, 127.0.0.3, …), as separate users would: a server that limits
+// each client (gongkai's heavy-search budget) then sees several.
 package main
 
 import (
@@ -15,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -33,6 +37,7 @@ func main() {
 	warmup := flag.Duration("warmup", 2*time.Second, "load before measuring starts")
 	name := flag.String("name", "", "label for the result line")
 	asJSON := flag.Bool("json", false, "print the result as JSON")
+	spread := flag.Bool("spread", false, "each client connects from its own loopback address (127.0.0.2, …); the server must be on loopback")
 	flag.Parse()
 	if !strings.Contains(*target, "{q}") {
 		fatal("the -url template needs {q}")
@@ -44,7 +49,19 @@ func main() {
 	if len(qs) == 0 {
 		fatal("no queries in " + *queries)
 	}
-	res := run(*target, qs, *clients, *warmup, *duration)
+	if *spread {
+		u, err := url.Parse(strings.ReplaceAll(*target, "{q}", ""))
+		if err != nil {
+			fatal(err.Error())
+		}
+		if ip := net.ParseIP(u.Hostname()); ip == nil || !ip.IsLoopback() {
+			fatal("-spread needs a server on a loopback address (127.0.0.1), not " + u.Host)
+		}
+		if *clients > 250 {
+			fatal("-spread: at most 250 clients")
+		}
+	}
+	res := run(*target, qs, *clients, *warmup, *duration, *spread)
 	res.Name = *name
 	if *asJSON {
 		_ = json.NewEncoder(os.Stdout).Encode(res)
@@ -72,9 +89,16 @@ type Result struct {
 	FirstError string  `json:"first_error,omitempty"`
 }
 
-func run(target string, qs []string, clients int, warmup, duration time.Duration) Result {
+func run(target string, qs []string, clients int, warmup, duration time.Duration, spread bool) Result {
 	tr := &http.Transport{MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2, DisableCompression: true}
-	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	shared := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	clientOf := func(c int) *http.Client {
+		if !spread {
+			return shared
+		}
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(2+c))}}
+		return &http.Client{Transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 2, DisableCompression: true}, Timeout: 30 * time.Second}
+	}
 	var mu sync.Mutex
 	var lat []time.Duration
 	errs := 0
@@ -89,6 +113,7 @@ func run(target string, qs []string, clients int, warmup, duration time.Duration
 		wg.Add(1)
 		go func(c int) {
 			defer wg.Done()
+			hc := clientOf(c)
 			var local []time.Duration
 			localErrs := 0
 			localFirst := ""

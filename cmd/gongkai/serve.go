@@ -36,8 +36,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "附加词表（每行一个词）")
 	noSample := fs.Bool("no-sample", false, "索引为空时不导入内置样例语料")
 	deadline := fs.Duration("search-timeout", search.DefaultDeadline, "单次检索的最长耗时，超时返回 503")
+	behindProxy := fs.Bool("behind-proxy", os.Getenv("GONGKAI_BEHIND_PROXY") == "1", "运行在反向代理之后：按 X-Forwarded-For 中代理追加的地址区分用户（用于复杂检索的频率限制；仅当代理是唯一入口时开启）")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "用法: gongkai serve [--index DIR] [--addr HOST:PORT] [--log-format json|console]\n\n启动网页与 JSON 接口。索引为空时先导入内置样例语料。写入接口需设置环境变量 GONGKAI_TOKEN。")
+		fmt.Fprintln(stderr, "用法: gongkai serve [--index DIR] [--addr HOST:PORT] [--log-format json|console] [--no-sample] [--search-timeout 5s] [--behind-proxy]\n\n启动网页与 JSON 接口。索引为空时先导入内置样例语料。写入接口需设置环境变量 GONGKAI_TOKEN。")
 		fs.PrintDefaults()
 	}
 	if _, err := parseArgs(fs, args); err != nil {
@@ -56,7 +57,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	token := os.Getenv("GONGKAI_TOKEN")
-	srv := web.New(web.Options{Token: token, Log: log})
+	srv := web.New(web.Options{Token: token, Log: log, BehindProxy: *behindProxy})
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

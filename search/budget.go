@@ -1,0 +1,146 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+)
+
+// DefaultClientHeavyShare and DefaultClientHeavyBurst are the heavy-search
+// budget of one client unless Options say otherwise: a quarter of one CPU
+// on average, after two seconds of heavy work at once. The budget is
+// enforced only while other searches are running: a person who asks a
+// question a second (20–60 ms each) never meets it, and neither does a
+// lone client on an idle server; a script sending the costliest queries
+// back to back beside other users is held to a quarter of a CPU's time in
+// the heavy slots, so the others' questions wait less for them.
+const (
+	DefaultClientHeavyShare = 0.25
+	DefaultClientHeavyBurst = 2 * time.Second
+)
+
+// maxClientBudgets bounds the clients remembered at once; beyond it,
+// clients whose budget is full again are forgotten.
+const maxClientBudgets = 4096
+
+type clientKey struct{}
+
+// WithClient returns ctx naming the client a search is for (the web
+// front end passes its address). Heavy searches of one named client share
+// a time budget (Options.ClientHeavyShare); searches without a client,
+// such as the command line's, are not limited.
+func WithClient(ctx context.Context, client string) context.Context {
+	return context.WithValue(ctx, clientKey{}, client)
+}
+
+func clientOf(ctx context.Context) string {
+	s, _ := ctx.Value(clientKey{}).(string)
+	return s
+}
+
+// BusyError is returned for a heavy search of a client that has spent its
+// heavy-search budget; cheap searches of the same client still run.
+type BusyError struct {
+	// RetryAfter is when the client's budget allows a heavy search again.
+	RetryAfter time.Duration
+}
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("too many costly searches from one client: retry after %s", e.RetryAfter.Round(time.Millisecond))
+}
+
+// budgets is a token bucket of heavy-search time per client: a client
+// starts with burst, earns share seconds per second up to burst, and
+// spends the time its heavy searches hold a slot.
+type budgets struct {
+	share float64
+	burst time.Duration
+	now   func() time.Time
+
+	mu      sync.Mutex
+	clients map[string]*budget
+}
+
+type budget struct {
+	credit time.Duration
+	at     time.Time
+}
+
+func newBudgets(share float64, burst time.Duration) *budgets {
+	if share < 0 {
+		return nil
+	}
+	if share == 0 {
+		share = DefaultClientHeavyShare
+	}
+	if burst <= 0 {
+		burst = DefaultClientHeavyBurst
+	}
+	return &budgets{share: share, burst: burst, now: time.Now, clients: map[string]*budget{}}
+}
+
+// refill brings b's credit up to now; the caller holds mu.
+func (bs *budgets) refill(b *budget, now time.Time) {
+	earned := time.Duration(float64(now.Sub(b.at)) * bs.share)
+	b.credit = min(b.credit+earned, bs.burst)
+	b.at = now
+}
+
+// allow reports whether client may start a heavy search, or how long it
+// must wait; a server that is not busy lets it run whatever its budget.
+func (bs *budgets) allow(client string, busy bool) error {
+	if bs == nil || client == "" || !busy {
+		return nil
+	}
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	b := bs.clients[client]
+	if b == nil {
+		return nil
+	}
+	bs.refill(b, bs.now())
+	if b.credit > 0 {
+		return nil
+	}
+	wait := time.Duration(math.Ceil(float64(-b.credit)/bs.share)) + time.Millisecond
+	return &BusyError{RetryAfter: wait}
+}
+
+// spend charges client for took of heavy work.
+func (bs *budgets) spend(client string, took time.Duration) {
+	if bs == nil || client == "" {
+		return
+	}
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	now := bs.now()
+	b := bs.clients[client]
+	if b == nil {
+		if len(bs.clients) >= maxClientBudgets {
+			bs.forgetFull(now)
+		}
+		for k := range bs.clients {
+			if len(bs.clients) < maxClientBudgets*3/4 {
+				break // room for a while before the next sweep
+			}
+			delete(bs.clients, k) // many clients at once: some start afresh
+		}
+		b = &budget{credit: bs.burst, at: now}
+		bs.clients[client] = b
+	}
+	bs.refill(b, now)
+	b.credit -= took
+}
+
+// forgetFull drops the clients whose budget is full again (they would
+// start afresh with the same credit); the caller holds mu.
+func (bs *budgets) forgetFull(now time.Time) {
+	for k, b := range bs.clients {
+		bs.refill(b, now)
+		if b.credit >= bs.burst {
+			delete(bs.clients, k)
+		}
+	}
+}
