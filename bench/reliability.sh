@@ -169,7 +169,7 @@ fi
 # The worst shapes, one after another, beside the 8 clients of the soak
 # (each from its own loopback address, the hostile client from 127.0.0.1):
 # heavy searches take at most one core fewer than the machine has, and one
-# client's heavy searches a quarter of a CPU while others search (429
+# client's heavy searches a quarter of that while others search (429
 # beyond), so the clients' throughput should hold.
 ( while :; do "$LAB" hostile --url "$URL" --ceiling 1h --random 0 >/dev/null 2>&1 || true; done ) &
 hpid=$!

@@ -9,13 +9,14 @@ import (
 )
 
 // DefaultClientHeavyShare and DefaultClientHeavyBurst are the heavy-search
-// budget of one client unless Options say otherwise: a quarter of one CPU
-// on average, after two seconds of heavy work at once. The budget is
-// enforced only while other searches are running: a person who asks a
-// question a second (20–60 ms each) never meets it, and neither does a
-// lone client on an idle server; a script sending the costliest queries
-// back to back beside other users is held to a quarter of a CPU's time in
-// the heavy slots, so the others' questions wait less for them.
+// budget of one client unless Options say otherwise: a quarter of the
+// heavy slots' time on average (on two CPUs, one slot: a quarter of a
+// CPU), after two seconds of heavy work at once. The budget is enforced
+// only while other searches are running: a person who asks a question a
+// second (20–60 ms each) never meets it, and neither does a lone client on
+// an idle server; a script sending the costliest queries back to back
+// beside other users is held to its quarter, so the others' questions
+// wait less for it.
 const (
 	DefaultClientHeavyShare = 0.25
 	DefaultClientHeavyBurst = 2 * time.Second
@@ -52,10 +53,10 @@ func (e *BusyError) Error() string {
 }
 
 // budgets is a token bucket of heavy-search time per client: a client
-// starts with burst, earns share seconds per second up to burst, and
+// starts with burst, earns rate seconds per second up to burst, and
 // spends the time its heavy searches hold a slot.
 type budgets struct {
-	share float64
+	rate  float64
 	burst time.Duration
 	now   func() time.Time
 
@@ -68,7 +69,9 @@ type budget struct {
 	at     time.Time
 }
 
-func newBudgets(share float64, burst time.Duration) *budgets {
+// newBudgets returns the budgets of clients that may each hold share of
+// slots heavy slots' time; nil (no limit) for a negative share.
+func newBudgets(share float64, slots int, burst time.Duration) *budgets {
 	if share < 0 {
 		return nil
 	}
@@ -78,12 +81,12 @@ func newBudgets(share float64, burst time.Duration) *budgets {
 	if burst <= 0 {
 		burst = DefaultClientHeavyBurst
 	}
-	return &budgets{share: share, burst: burst, now: time.Now, clients: map[string]*budget{}}
+	return &budgets{rate: share * float64(max(slots, 1)), burst: burst, now: time.Now, clients: map[string]*budget{}}
 }
 
 // refill brings b's credit up to now; the caller holds mu.
 func (bs *budgets) refill(b *budget, now time.Time) {
-	earned := time.Duration(float64(now.Sub(b.at)) * bs.share)
+	earned := time.Duration(float64(now.Sub(b.at)) * bs.rate)
 	b.credit = min(b.credit+earned, bs.burst)
 	b.at = now
 }
@@ -104,7 +107,7 @@ func (bs *budgets) allow(client string, busy bool) error {
 	if b.credit > 0 {
 		return nil
 	}
-	wait := time.Duration(math.Ceil(float64(-b.credit)/bs.share)) + time.Millisecond
+	wait := time.Duration(math.Ceil(float64(-b.credit)/bs.rate)) + time.Millisecond
 	return &BusyError{RetryAfter: wait}
 }
 

@@ -12,7 +12,7 @@ import (
 // unnamed callers and an idle server are not affected.
 func TestClientBudget(t *testing.T) {
 	now := time.Unix(0, 0)
-	bs := newBudgets(0.25, time.Second)
+	bs := newBudgets(0.125, 2, time.Second) // a quarter of a slot per second
 	bs.now = func() time.Time { return now }
 	if err := bs.allow("a", true); err != nil {
 		t.Fatalf("a new client is refused: %v", err)
@@ -46,7 +46,7 @@ func TestClientBudget(t *testing.T) {
 		t.Error("an hour of rest bought more than the burst")
 	}
 	// A negative share turns the budget off.
-	var off *budgets = newBudgets(-1, 0)
+	var off *budgets = newBudgets(-1, 1, 0)
 	off.spend("a", time.Hour)
 	if err := off.allow("a", true); err != nil {
 		t.Errorf("no budget, still refused: %v", err)
@@ -55,7 +55,7 @@ func TestClientBudget(t *testing.T) {
 
 // The clients remembered stay bounded however many there are.
 func TestClientBudgetBounded(t *testing.T) {
-	bs := newBudgets(0, 0)
+	bs := newBudgets(0, 1, 0)
 	for i := range 3 * maxClientBudgets {
 		bs.spend(string(rune(0x4e00+i)), time.Second)
 	}

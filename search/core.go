@@ -28,9 +28,9 @@ type Options struct {
 	// within their deadline, so that cheap searches keep flowing. 0
 	// means one less than the number of CPUs, at least one.
 	HeavySlots int
-	// ClientHeavyShare is the share of one CPU's time that the heavy
-	// searches of one client (named by WithClient) may take on average,
-	// after ClientHeavyBurst of heavy work at once. While other searches
+	// ClientHeavyShare is the share of the heavy slots' time that the
+	// heavy searches of one client (named by WithClient) may hold on
+	// average, after ClientHeavyBurst of heavy work at once. While other searches
 	// are running, a client over its budget gets a *BusyError for heavy
 	// searches until it has earned time again. 0 means
 	// DefaultClientHeavyShare; negative, no limit.
@@ -87,7 +87,7 @@ func NewCore(engine Engine, o Options) *Core {
 		c.opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	c.heavy = make(chan struct{}, c.opts.HeavySlots)
-	c.budgets = newBudgets(c.opts.ClientHeavyShare, c.opts.ClientHeavyBurst)
+	c.budgets = newBudgets(c.opts.ClientHeavyShare, c.opts.HeavySlots, c.opts.ClientHeavyBurst)
 	if o.Observe != nil {
 		c.engine = &observed{Engine: engine, observe: o.Observe}
 	}
