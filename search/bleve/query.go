@@ -171,9 +171,10 @@ func (e *Engine) commonTerms(field, prefix string, max int) ([]string, error) {
 	return out, nil
 }
 
-// Similar returns the terms of field within edits characters of term
-// and how many documents hold each (search.Vocabulary).
-func (e *Engine) Similar(ctx context.Context, field, term string, edits int) ([]search.FacetValue, error) {
+// Similar returns the terms of field that start with prefix and are
+// within edits characters of term, and how many documents hold each
+// (search.Vocabulary).
+func (e *Engine) Similar(ctx context.Context, field, term, prefix string, edits int) ([]search.FacetValue, error) {
 	ix, err := e.idx.Advanced()
 	if err != nil {
 		return nil, err
@@ -187,7 +188,7 @@ func (e *Engine) Similar(ctx context.Context, field, term string, edits int) ([]
 	if !ok {
 		return nil, nil
 	}
-	dict, err := fr.FieldDictFuzzy(field, term, edits, "")
+	dict, err := fr.FieldDictFuzzy(field, term, edits, prefix)
 	if err != nil {
 		return nil, err
 	}
