@@ -787,7 +787,7 @@ func mustParse(t *testing.T, q string) *search.Query {
 
 // Results say what they are: nonsense finds partial matches marked as
 // such with the words each holds, a misspelt keyword gets a suggestion
-// where the engine has a vocabulary, and a document whose title holds
+// from the engine's vocabulary, and a document whose title holds
 // every keyword ranks above those that mention them in passing.
 func (s *suite) testHonestResults(t *testing.T) {
 	for _, q := range []string{"量子纠缠超导体", "量子纠缠磁悬浮列车超导体"} {
@@ -813,10 +813,13 @@ func (s *suite) testHonestResults(t *testing.T) {
 		}
 	}
 	if c, ok := s.idx.(*search.Core); ok {
-		if _, vocab := c.Engine().(search.Vocabulary); vocab {
-			if got := s.run(t, "放官服").Suggestion; got != "放管服" {
-				t.Errorf("放官服: suggestion %q, want 放管服", got)
-			}
+		if _, vocab := c.Engine().(search.Vocabulary); !vocab {
+			t.Errorf("%T offers no vocabulary: no spelling suggestions", c.Engine())
+		}
+	}
+	for typo, want := range map[string]string{"放官服": "放管服", "法治政付": "法治政府"} {
+		if got := s.run(t, typo).Suggestion; got != want {
+			t.Errorf("%s: suggestion %q, want %s", typo, got, want)
 		}
 	}
 	res = s.run(t, "居民身份证 有效期")
