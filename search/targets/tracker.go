@@ -66,8 +66,9 @@ type Report struct {
 	Year int `json:"year,omitempty"`
 	// Indicator is the indicator asked for (its canonical name), or "".
 	Indicator string `json:"indicator,omitempty"`
-	// Years lists the years the agency set targets for, newest first
-	// (whatever Year and Indicator select).
+	// Years lists the years the agency set targets for, newest first:
+	// every such year whatever Indicator selects, but only Year itself
+	// when Year is set.
 	Years []int `json:"years"`
 	// Indicators lists the indicators the agency set targets for, in the
 	// order of the indicator table.
