@@ -54,19 +54,24 @@ func (e *BusyError) Error() string {
 
 // budgets is a token bucket of heavy-search time per client: a client
 // starts with burst, earns rate seconds per second up to burst, and
-// spends the time its heavy searches hold a slot.
+// spends the time its heavy searches hold a slot. While the server is
+// busy, a client may also have at most inflight heavy searches started
+// (running or waiting for a slot): its budget is charged when a search
+// ends, so many sent at once would otherwise all pass.
 type budgets struct {
-	rate  float64
-	burst time.Duration
-	now   func() time.Time
+	rate     float64
+	burst    time.Duration
+	inflight int
+	now      func() time.Time
 
 	mu      sync.Mutex
 	clients map[string]*budget
 }
 
 type budget struct {
-	credit time.Duration
-	at     time.Time
+	credit  time.Duration
+	at      time.Time
+	running int // heavy searches started and not ended
 }
 
 // newBudgets returns the budgets of clients that may each hold share of
@@ -81,7 +86,8 @@ func newBudgets(share float64, slots int, burst time.Duration) *budgets {
 	if burst <= 0 {
 		burst = DefaultClientHeavyBurst
 	}
-	return &budgets{rate: share * float64(max(slots, 1)), burst: burst, now: time.Now, clients: map[string]*budget{}}
+	rate := share * float64(max(slots, 1))
+	return &budgets{rate: rate, burst: burst, inflight: max(1, int(math.Ceil(rate))), now: time.Now, clients: map[string]*budget{}}
 }
 
 // refill brings b's credit up to now; the caller holds mu.
@@ -91,58 +97,79 @@ func (bs *budgets) refill(b *budget, now time.Time) {
 	b.at = now
 }
 
-// allow reports whether client may start a heavy search, or how long it
-// must wait; a server that is not busy lets it run whatever its budget.
-func (bs *budgets) allow(client string, busy bool) error {
-	if bs == nil || client == "" || !busy {
-		return nil
-	}
-	bs.mu.Lock()
-	defer bs.mu.Unlock()
-	b := bs.clients[client]
-	if b == nil {
-		return nil
-	}
-	bs.refill(b, bs.now())
-	if b.credit > 0 {
-		return nil
-	}
-	wait := time.Duration(math.Ceil(float64(-b.credit)/bs.rate)) + time.Millisecond
-	return &BusyError{RetryAfter: wait}
-}
-
-// spend charges client for took of heavy work.
-func (bs *budgets) spend(client string, took time.Duration) {
+// start lets client start a heavy search, or says how long it must wait;
+// a server that is not busy lets it start whatever its budget. Every
+// start without an error must be followed by one end.
+func (bs *budgets) start(client string, busy bool) error {
 	if bs == nil || client == "" {
-		return
+		return nil
 	}
 	bs.mu.Lock()
 	defer bs.mu.Unlock()
 	now := bs.now()
 	b := bs.clients[client]
 	if b == nil {
-		if len(bs.clients) >= maxClientBudgets {
-			bs.forgetFull(now)
+		b = bs.add(client, now)
+	}
+	bs.refill(b, now)
+	if busy {
+		if b.credit <= 0 {
+			wait := time.Duration(math.Ceil(float64(-b.credit)/bs.rate)) + time.Millisecond
+			return &BusyError{RetryAfter: wait}
 		}
-		for k := range bs.clients {
+		if b.running >= bs.inflight {
+			return &BusyError{RetryAfter: time.Second}
+		}
+	}
+	b.running++
+	return nil
+}
+
+// end charges client for took of heavy work at the end of a search it
+// started.
+func (bs *budgets) end(client string, took time.Duration) {
+	if bs == nil || client == "" {
+		return
+	}
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	b := bs.clients[client]
+	if b == nil {
+		return // cannot happen: a client with searches running is kept
+	}
+	bs.refill(b, bs.now())
+	b.credit -= took
+	b.running--
+}
+
+// add remembers a new client with a full budget, forgetting others when
+// there are too many; the caller holds mu.
+func (bs *budgets) add(client string, now time.Time) *budget {
+	if len(bs.clients) >= maxClientBudgets {
+		bs.forgetFull(now)
+		// Many clients at once: those with credit left start afresh
+		// (clients over their budget or with searches running are kept).
+		for k, b := range bs.clients {
 			if len(bs.clients) < maxClientBudgets*3/4 {
 				break // room for a while before the next sweep
 			}
-			delete(bs.clients, k) // many clients at once: some start afresh
+			if b.running == 0 && b.credit > 0 {
+				delete(bs.clients, k)
+			}
 		}
-		b = &budget{credit: bs.burst, at: now}
-		bs.clients[client] = b
 	}
-	bs.refill(b, now)
-	b.credit -= took
+	b := &budget{credit: bs.burst, at: now}
+	bs.clients[client] = b
+	return b
 }
 
-// forgetFull drops the clients whose budget is full again (they would
-// start afresh with the same credit); the caller holds mu.
+// forgetFull drops the clients whose budget is full again and that have
+// no search running (they would start afresh with the same credit); the
+// caller holds mu.
 func (bs *budgets) forgetFull(now time.Time) {
 	for k, b := range bs.clients {
 		bs.refill(b, now)
-		if b.credit >= bs.burst {
+		if b.credit >= bs.burst && b.running == 0 {
 			delete(bs.clients, k)
 		}
 	}

@@ -14,53 +14,91 @@ func TestClientBudget(t *testing.T) {
 	now := time.Unix(0, 0)
 	bs := newBudgets(0.125, 2, time.Second) // a quarter of a slot per second
 	bs.now = func() time.Time { return now }
-	if err := bs.allow("a", true); err != nil {
+	if err := bs.start("a", true); err != nil {
 		t.Fatalf("a new client is refused: %v", err)
 	}
-	bs.spend("a", 1500*time.Millisecond) // one long search overdraws
+	bs.end("a", 1500*time.Millisecond) // one long search overdraws
 	var busy *BusyError
-	if err := bs.allow("a", true); !errors.As(err, &busy) {
+	if err := bs.start("a", true); !errors.As(err, &busy) {
 		t.Fatalf("an overdrawn client is allowed: %v", err)
 	}
 	// 0.5 s of debt at a quarter of a second per second: 2 s.
 	if busy.RetryAfter < 2*time.Second || busy.RetryAfter > 2*time.Second+10*time.Millisecond {
 		t.Errorf("retry after %v, want 2 s", busy.RetryAfter)
 	}
-	if err := bs.allow("a", false); err != nil {
+	if err := bs.start("a", false); err != nil {
 		t.Errorf("refused on a server that is not busy: %v", err)
 	}
-	if err := bs.allow("b", true); err != nil {
+	bs.end("a", 0)
+	if err := bs.start("b", true); err != nil {
 		t.Errorf("another client is refused: %v", err)
 	}
-	if err := bs.allow("", true); err != nil {
+	bs.end("b", 0)
+	if err := bs.start("", true); err != nil {
 		t.Errorf("an unnamed caller is refused: %v", err)
 	}
 	now = now.Add(busy.RetryAfter)
-	if err := bs.allow("a", true); err != nil {
+	if err := bs.start("a", true); err != nil {
 		t.Errorf("refused after waiting as told: %v", err)
 	}
+	bs.end("a", 0)
 	// Credit never grows past the burst.
 	now = now.Add(time.Hour)
-	bs.spend("a", 1100*time.Millisecond)
-	if err := bs.allow("a", true); err == nil {
+	if err := bs.start("a", true); err != nil {
+		t.Fatal(err)
+	}
+	bs.end("a", 1100*time.Millisecond)
+	if err := bs.start("a", true); err == nil {
 		t.Error("an hour of rest bought more than the burst")
 	}
 	// A negative share turns the budget off.
-	var off *budgets = newBudgets(-1, 1, 0)
-	off.spend("a", time.Hour)
-	if err := off.allow("a", true); err != nil {
+	off := newBudgets(-1, 1, 0)
+	off.end("a", time.Hour)
+	if err := off.start("a", true); err != nil {
 		t.Errorf("no budget, still refused: %v", err)
 	}
 }
 
-// The clients remembered stay bounded however many there are.
+// Searches sent at once are charged only when they end, so a client may
+// have only so many started while the server is busy.
+func TestClientBudgetInFlight(t *testing.T) {
+	bs := newBudgets(0.25, 1, time.Hour)
+	if err := bs.start("a", true); err != nil {
+		t.Fatal(err)
+	}
+	var busy *BusyError
+	if err := bs.start("a", true); !errors.As(err, &busy) {
+		t.Fatalf("a second search at once on a busy server: %v", err)
+	}
+	if err := bs.start("b", true); err != nil {
+		t.Errorf("another client is refused: %v", err)
+	}
+	bs.end("a", time.Millisecond)
+	if err := bs.start("a", true); err != nil {
+		t.Errorf("refused after its search ended: %v", err)
+	}
+}
+
+// The clients remembered stay bounded however many there are, and a
+// client over its budget is not forgotten (it would start afresh).
 func TestClientBudgetBounded(t *testing.T) {
 	bs := newBudgets(0, 1, 0)
+	if err := bs.start("over", true); err != nil {
+		t.Fatal(err)
+	}
+	bs.end("over", time.Hour)
 	for i := range 3 * maxClientBudgets {
-		bs.spend(string(rune(0x4e00+i)), time.Second)
+		c := string(rune(0x4e00 + i))
+		if err := bs.start(c, false); err != nil {
+			t.Fatal(err)
+		}
+		bs.end(c, time.Millisecond)
 	}
 	if n := len(bs.clients); n > maxClientBudgets {
 		t.Errorf("%d clients remembered, at most %d", n, maxClientBudgets)
+	}
+	if err := bs.start("over", true); err == nil {
+		t.Error("a client over its budget was forgotten")
 	}
 }
 

@@ -94,6 +94,11 @@ func NewCore(engine Engine, o Options) *Core {
 	return c
 }
 
+var _ Deadliner = (*Core)(nil)
+
+// Deadline is the time one search may take (Options.Deadline).
+func (c *Core) Deadline() time.Duration { return c.opts.Deadline }
+
 // Engine returns the engine under the core.
 func (c *Core) Engine() Engine {
 	if o, ok := c.engine.(*observed); ok {
@@ -185,7 +190,7 @@ func (c *Core) Matches(ctx context.Context, q *Query, doc *Document) ([]Span, er
 	if err != nil {
 		return nil, err
 	}
-	return locate(ctx, doc, p.locate), nil
+	return locateDoc(ctx, doc, p), nil
 }
 
 // Search runs q and shapes the result of the contract.
@@ -201,7 +206,7 @@ func (c *Core) Search(ctx context.Context, q *Query, req *Request) (*Result, err
 	defer c.running.Add(-1)
 	if p.heavy {
 		client := clientOf(ctx)
-		if err := c.budgets.allow(client, others > 0); err != nil {
+		if err := c.budgets.start(client, others > 0); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
 		select {
@@ -209,9 +214,10 @@ func (c *Core) Search(ctx context.Context, q *Query, req *Request) (*Result, err
 			held := time.Now()
 			defer func() {
 				<-c.heavy
-				c.budgets.spend(client, time.Since(held))
+				c.budgets.end(client, time.Since(held))
 			}()
 		case <-ctx.Done():
+			c.budgets.end(client, 0)
 			return nil, fmt.Errorf("search: waiting for a slot: %w", ctx.Err())
 		}
 	}
@@ -266,7 +272,8 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 	}
 	hits := rk.Hits
 	if questionFacets {
-		if rk.Facets, err = c.facetsOf(ctx, hits); err != nil {
+		// The best QuestionFacetPool hits, whatever the page.
+		if rk.Facets, err = c.facetsOf(ctx, hits[:min(len(hits), QuestionFacetPool)]); err != nil {
 			return nil, err
 		}
 	}
@@ -302,6 +309,14 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 		hits = window(hits, offset(req), req.Size)
 	}
 	if len(pinned) > 0 {
+		// Pinned titles come first and score as the best hit does.
+		top := rk.MaxScore
+		for _, h := range hits {
+			top = max(top, h.Score)
+		}
+		for i := range pinned {
+			pinned[i].Score = max(pinned[i].Score, top)
+		}
 		hits = pinFirst(hits, pinned, offset(req), req.Size, passages)
 	} else if passages && len(hits) > poolSize {
 		hits = hits[:poolSize]
@@ -315,12 +330,13 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 	type scored struct {
 		hit  *Hit
 		secs rankedSections
-		i    int
+		i    int // the section; -1: the document matched, no section did
+		doc  int // the document's place in the ranking
 		key  float64
 	}
 	var pool []scored
 	best := 0 // most clauses one shown document holds (for Partial)
-	for _, h := range hits {
+	for rank, h := range hits {
 		doc, ok := docs[h.ID]
 		if !ok {
 			continue // deleted since it was ranked
@@ -344,7 +360,12 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 				rel = h.Score / rk.MaxScore
 			}
 			for i := 0; i < secs.len(); i++ {
-				pool = append(pool, scored{hit: &hit, secs: secs, i: i, key: round3(secs.score(i)) + 2*rel})
+				pool = append(pool, scored{hit: &hit, secs: secs, i: i, doc: rank, key: round3(secs.score(i)) + 2*rel})
+			}
+			if secs.len() == 0 {
+				// Matched in its title (or beyond what is analysed):
+				// the document itself is the passage.
+				pool = append(pool, scored{hit: &hit, i: -1, doc: rank, key: 2 * rel})
 			}
 			continue
 		}
@@ -355,13 +376,23 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 	// half of its words found no answer, only partial matches, and says so.
 	out.Partial = q.Question && len(out.Hits)+len(pool) > 0 && 2*best <= len(p.clauseText)
 	if passages {
-		sort.SliceStable(pool, func(i, j int) bool { return pool[i].key > pool[j].key })
+		byDate := req.Sort != SortRelevance
+		sort.SliceStable(pool, func(i, j int) bool {
+			if byDate && pool[i].hit != pool[j].hit {
+				// Documents in the engine's date order, each one's
+				// passages best first.
+				return pool[i].doc < pool[j].doc
+			}
+			return pool[i].key > pool[j].key
+		})
 		out.Total = len(pool)
 		for i := offset(req); i < len(pool) && i < offset(req)+req.Size; i++ {
 			s := pool[i]
 			h := *s.hit
 			h.Score = round3(s.key)
-			h.Sections = []SectionHit{s.secs.hit(s.i)}
+			if s.i >= 0 {
+				h.Sections = []SectionHit{s.secs.hit(s.i)}
+			}
 			out.Hits = append(out.Hits, h)
 		}
 	}

@@ -180,7 +180,7 @@ func newPlan(q *Query, r Ranking) (*plan, error) {
 		p.heavy = true
 	} else {
 		groups := mergeGroups(q.Groups)
-		n := len(q.Excluded)
+		n := len(mergeTerms(q.Excluded))
 		for _, g := range groups {
 			n += len(g)
 		}
@@ -216,6 +216,13 @@ func newPlan(q *Query, r Ranking) (*plan, error) {
 			singles++
 		}
 		not = append(not, gramMatch(t.Text, FieldTitleGrams, 1), gramMatch(t.Text, FieldBodyGrams, 1))
+	}
+	// Single characters in the title and agency filters walk their
+	// bigrams too (small fields, but any number of them).
+	for _, v := range append(append([]string{}, q.Filters.Title...), q.Filters.Agency...) {
+		if _, ok := analyzer.SingleChar(v); ok {
+			singles++
+		}
 	}
 	if singles > MaxSingleChars {
 		return nil, queryErr("too many single characters", "单字检索词过多：一次最多 %d 个（收到 %d 个），请改用词语或加引号的短语", MaxSingleChars, singles)

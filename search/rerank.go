@@ -25,7 +25,8 @@ const (
 	nearRunes = 30
 )
 
-// rerank reorders hits (the head of a keyword query's ranking) in place:
+// rerank reorders hits (the head of a keyword query's ranking) in place,
+// and gives each the score it was reordered by:
 // a document whose title holds all the keywords, and documents where the
 // keywords stand together in one paragraph and close to each other, move
 // ahead of documents that mention them in passing.
@@ -48,6 +49,11 @@ func rerank(p *plan, hits []Ranked, docs map[string]*Document, spans map[string]
 		key[h.ID] = k
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return key[hits[i].ID] > key[hits[j].ID] })
+	// The score shown is what ranked the hit (never below the engine's,
+	// so the hits after the head still score lower).
+	for i := range hits {
+		hits[i].Score = key[hits[i].ID]
+	}
 }
 
 // titleHoldsAll reports whether every clause of p matches title.

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // Sort orders.
@@ -186,7 +187,8 @@ func (r *Request) Normalize() error {
 // by its content words) and the result is marked Relaxed; when its best
 // documents then hold at most half of its words, the result is Partial.
 // A query that finds nothing as typed also gets a Suggestion when the index
-// can offer one (Suggester).
+// can offer one (Suggester). An index with a deadline (Deadliner) bounds
+// all of it together, not each step.
 func Run(ctx context.Context, idx Index, req Request) (*Result, error) {
 	if err := req.Normalize(); err != nil {
 		return nil, err
@@ -194,6 +196,11 @@ func Run(ctx context.Context, idx Index, req Request) (*Result, error) {
 	q, err := Parse(req.Query)
 	if err != nil {
 		return nil, err
+	}
+	if d, ok := idx.(Deadliner); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.Deadline())
+		defer cancel()
 	}
 	res, err := idx.Search(ctx, q, &req)
 	if err != nil {
@@ -209,15 +216,29 @@ func Run(ctx context.Context, idx Index, req Request) (*Result, error) {
 		}
 	}
 	if q.CanRelax() {
-		q.Question, q.QuestionText, q.Relaxed = true, q.PlainText(), true
-		res, err = idx.Search(ctx, q, &req)
-		if err != nil {
+		rq := *q
+		rq.Question, rq.QuestionText, rq.Relaxed = true, q.PlainText(), true
+		relaxed, err := idx.Search(ctx, &rq, &req)
+		var qe *QueryError
+		switch {
+		case errors.As(err, &qe):
+			// Over a question's limits: the user typed no question, so
+			// the answer is what the query as typed found (nothing).
+		case err != nil:
 			return nil, err
+		default:
+			res = relaxed
+			res.Relaxed = true
 		}
-		res.Relaxed = true
 	}
 	res.Suggestion = suggestion
 	return res, nil
+}
+
+// Deadliner is an index that bounds the time of one search (the search
+// core's Options.Deadline); Run gives that time to all its steps together.
+type Deadliner interface {
+	Deadline() time.Duration
 }
 
 // Suggester is an index that can correct a query that found nothing.

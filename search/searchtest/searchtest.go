@@ -398,7 +398,33 @@ func (s *suite) testFacetsSortPages(t *testing.T) {
 }
 
 func (s *suite) testPassageMode(t *testing.T) {
-	res := s.run(t, "营商环境", func(r *search.Request) { r.Mode = search.ModePassages })
+	passages := func(r *search.Request) { r.Mode = search.ModePassages }
+	// A document that matches in its title only is a passage too, not a
+	// reason to relax the query.
+	if docs := s.run(t, "巴东县地"); docs.Total != 1 || docs.Relaxed {
+		t.Fatalf("巴东县地: %d documents, relaxed %v", docs.Total, docs.Relaxed)
+	}
+	if res := s.run(t, "巴东县地", passages); res.Relaxed || res.Total != 1 || res.Hits[0].ID != "govcn-5351649" {
+		t.Errorf("巴东县地 in passages: relaxed %v, %v", res.Relaxed, ids(res))
+	}
+	// Sorted by date, passages come newest first.
+	byDate := s.run(t, "营商环境", passages, func(r *search.Request) { r.Sort = search.SortDate; r.Size = 50 })
+	for i := 1; i < len(byDate.Hits); i++ {
+		prev, cur := byDate.Hits[i-1].Date, byDate.Hits[i].Date
+		if cur != "" && (prev == "" || cur > prev) {
+			t.Errorf("passages by date: %s after %s", cur, prev)
+		}
+	}
+	// Documents: scores say the order, and an exact title scores first.
+	for _, q := range []string{"营商环境 法治", "中华人民共和国居民身份证法"} {
+		res := s.run(t, q)
+		for i := 1; i < len(res.Hits); i++ {
+			if res.Hits[i].Score > res.Hits[i-1].Score {
+				t.Errorf("%s: hit %d scores %v after %v", q, i, res.Hits[i].Score, res.Hits[i-1].Score)
+			}
+		}
+	}
+	res := s.run(t, "营商环境", passages)
 	if len(res.Hits) != 10 || res.Total < 10 {
 		t.Fatalf("passages: %d hits of %d", len(res.Hits), res.Total)
 	}
@@ -688,6 +714,20 @@ func (s *suite) testCommitments(t *testing.T) {
 // length limit are answered.
 func (s *suite) testQueryCostModel(t *testing.T) {
 	ctx := context.Background()
+	// Keywords that find nothing are not refused for the limits of a
+	// question the user never typed (when relaxed, they hold more content
+	// words than a question may): the answer is that nothing was found.
+	pairs := strings.Fields("经济 社会 文化 生态 政治 科技 教育 卫生 交通 能源 农业 工业 金融 财政 税收 住房 就业 养老 医疗 环境 安全 法治 民生 市场 企业 投资 消费 出口 城市 乡村 人口 土地 水利 电力 通信 旅游 体育 文物 档案 气象 海洋 森林 草原 湿地 矿产 石油 煤炭 钢铁 汽车 船舶 航空 铁路 公路 港口 机场 邮政 银行 保险 证券 基金 债券 期货 外汇 黄金 粮食 棉花 量子 纠缠 磁悬 浮列 超导 声呐")
+	var kws []string
+	for i := 0; i+1 < len(pairs); i += 2 {
+		kws = append(kws, pairs[i]+pairs[i+1])
+	}
+	if n := len(analyzer.ContentWords(strings.Join(kws, ""))); n <= search.MaxQuestionWords {
+		t.Fatalf("the keywords hold %d content words, not more than a question may", n)
+	}
+	if res := s.run(t, strings.Join(kws, " ")); res.Total != 0 {
+		t.Errorf("%d keywords that no document holds all of: %d hits", len(kws), res.Total)
+	}
 	repeat := func(w string, n int) string { return strings.TrimSpace(strings.Repeat(w+" ", n)) }
 	one := s.run(t, "的")
 	for _, q := range []string{repeat("的", 249), repeat("的 OR", 99) + " 的", repeat("营商环境", 60)} {
