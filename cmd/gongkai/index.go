@@ -12,31 +12,15 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/cmd/internal/indexflag"
 	"github.com/gongkai/gongkai/indexer"
 )
-
-// addLexicon loads extra word lists named by $GONGKAI_LEXICON (paths
-// separated by the OS list separator) and --lexicon.
-func addLexicon(paths ...string) error {
-	for _, p := range paths {
-		if p == "" {
-			continue
-		}
-		if err := analyzer.AddLexiconFile(p); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log zerolog.Logger) error {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	ix := indexflag.Add(fs)
 	batch := fs.Int("batch", 100, "每次写入索引的文档数")
-	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "附加词表（每行一个词）")
 	rebuild := fs.Bool("rebuild", false, "删除索引后重建（更换词表后需要）")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "用法: gongkai index [--index DIR] PATH...\n\n索引 .jsonl（语料格式）、.txt 和 .html/.htm 文件；文件夹递归读取。\n未变化的文档不会重新索引。")
@@ -50,8 +34,12 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 		fs.Usage()
 		return &exitError{Code: 2, Err: errors.New("请指定要索引的文件或文件夹")}
 	}
-	if err := addLexicon(*lexicon); err != nil {
-		return err
+	// A misspelt path is found before the index is touched (a rebuild
+	// would otherwise start from nothing).
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return &exitError{Code: 2, Err: fmt.Errorf("找不到要索引的文件或文件夹 %s", p)}
+		}
 	}
 	idx, err := ix.Open(ctx, indexflag.Options{Create: true, Rebuild: *rebuild, Command: "gongkai index"})
 	if le := indexflag.Held(err); le != nil {
@@ -101,7 +89,20 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	}
 	if *rebuild {
 		// A rebuilt OpenSearch index becomes the one searches see only now,
-		// complete (the alias swaps); until here they saw the old one.
+		// complete (the alias swaps); until here they saw the old one. A
+		// rebuild that could not read all its inputs is not complete.
+		if sum.Failed > 0 || sum.Documents == 0 {
+			why := fmt.Sprintf("%d 个输入无法读取（见上方警告）", sum.Failed)
+			if sum.Failed == 0 {
+				why = "没有读到任何文档"
+			}
+			if indexflag.Publishes(idx) {
+				return &exitError{Code: 1, Err: fmt.Errorf("%s：重建的索引未启用，检索仍使用原来的索引；修正后请重新运行 --rebuild", why)}
+			}
+			if sum.Failed == 0 {
+				return &exitError{Code: 1, Err: fmt.Errorf("%s：重建后的索引是空的", why)}
+			}
+		}
 		if err := indexflag.Publish(ctx, idx); err != nil {
 			return fmt.Errorf("启用重建的索引失败：%w", err)
 		}

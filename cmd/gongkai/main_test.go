@@ -19,6 +19,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/search/bleve"
 	"github.com/gongkai/gongkai/web"
 )
@@ -170,9 +171,18 @@ func TestHeldIndex(t *testing.T) {
 	if err != nil || !strings.Contains(out, "gwrp2025-e6348d38") {
 		t.Errorf("commitments of a held index: %v\n%.300s", err, out)
 	}
-	_, _, err = runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl")
-	if err == nil || !strings.Contains(err.Error(), "正被另一个进程使用") || !strings.Contains(err.Error(), hs.URL) {
-		t.Errorf("index into a held index: %v", err)
+	for _, args := range [][]string{{"index"}, {"index", "--rebuild"}} {
+		_, _, err = runCLI(t, append(args, "--index", dir, "../../testdata/corpus/tests.jsonl")...)
+		if err == nil || !strings.Contains(err.Error(), "正被另一个进程使用") || !strings.Contains(err.Error(), hs.URL) {
+			t.Errorf("%v into a held index: %v", args, err)
+		}
+	}
+	// The server's index is still there, whole.
+	if res, err := search.Run(context.Background(), held, search.Request{Query: "放管服"}); err != nil || res.Total == 0 {
+		t.Errorf("the server's index after a refused rebuild: %v", err)
+	}
+	if !bleve.IsIndex(dir) {
+		t.Error("a refused rebuild deleted the index")
 	}
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("the three commands took %v", d)

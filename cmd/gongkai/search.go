@@ -9,6 +9,7 @@ import (
 	"html"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/mattn/go-isatty"
@@ -27,7 +28,6 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	page := fs.Int("page", 1, "页码")
 	sortBy := fs.String("sort", search.SortRelevance, "排序：relevance（相关度）、date（从新到旧）或 date_asc（从旧到新）")
 	mode := fs.String("mode", search.ModeDocuments, "模式：documents（文档）或 passages（段落）")
-	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "附加词表（每行一个词）")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "用法: gongkai search [--index DIR] [--json] [-n N] [--page P] [--sort relevance|date] [--mode documents|passages] QUERY...")
 		fmt.Fprintln(stderr)
@@ -41,9 +41,6 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(words) == 0 {
 		fs.Usage()
 		return &exitError{Code: 2, Err: errors.New("请输入查询内容")}
-	}
-	if err := addLexicon(*lexicon); err != nil {
-		return err
 	}
 	req := search.Request{Query: strings.Join(words, " "), Page: *page, Size: *n, Sort: *sortBy, Mode: *mode}
 	var res *search.Result
@@ -153,7 +150,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "以 JSON 输出检索词")
-	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "附加词表（每行一个词）")
+	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "附加词表（每行一个词；多个文件用 "+string(filepath.ListSeparator)+" 分隔）")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "用法: gongkai analyze [--json] TEXT...\n\n显示文本经折叠（全角/繁体/标点）后的词层（分词、数字）与字层（二元组）检索词。")
 		fs.PrintDefaults()
@@ -166,7 +163,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return &exitError{Code: 2, Err: errors.New("请输入要分析的文字")}
 	}
-	if err := addLexicon(*lexicon); err != nil {
+	if err := indexflag.AddLexicons(*lexicon); err != nil {
 		return err
 	}
 	text := strings.Join(words, " ")

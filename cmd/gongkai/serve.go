@@ -33,7 +33,6 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	ix := indexflag.Add(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 	logFormat := fs.String("log-format", "json", "访问日志格式：json 或 console")
-	lexicon := fs.String("lexicon", os.Getenv("GONGKAI_LEXICON"), "附加词表（每行一个词）")
 	noSample := fs.Bool("no-sample", false, "索引为空时不导入内置样例语料")
 	deadline := fs.Duration("search-timeout", search.DefaultDeadline, "单次检索的最长耗时，超时返回 503")
 	behindProxy := fs.Bool("behind-proxy", os.Getenv("GONGKAI_BEHIND_PROXY") == "1", "运行在反向代理之后：按 X-Forwarded-For 中代理追加的地址区分用户（用于复杂检索的频率限制；仅当代理是唯一入口时开启）")
@@ -53,7 +52,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	default:
 		return &exitError{Code: 2, Err: fmt.Errorf("--log-format 只能是 json 或 console（收到 %q）", *logFormat)}
 	}
-	if err := addLexicon(*lexicon); err != nil {
+	if err := ix.AddLexicon(); err != nil {
 		return err
 	}
 	token := os.Getenv("GONGKAI_TOKEN")
@@ -92,15 +91,24 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		if o, ok := idx.Engine().(interface{ SetOwnerAddr(string) }); ok {
 			o.SetOwnerAddr(clientURL(ln.Addr()))
 		}
-		if n, _ := idx.Count(); n == 0 && !*noSample {
-			log.Info().Str("index", ix.Describe()).Msg("empty index: indexing the bundled sample corpus")
-			sum, err := indexer.Run(ctx, idx, []string{"sample"}, indexer.Options{FS: sample})
+		if !*noSample {
+			need, resume, err := sampleNeeded(ctx, idx)
+			if err == nil && need {
+				if resume {
+					log.Warn().Str("index", ix.Describe()).Msg("the bundled sample was not fully indexed (an earlier start was stopped): finishing it")
+				} else {
+					log.Info().Str("index", ix.Describe()).Msg("empty index: indexing the bundled sample corpus")
+				}
+				var sum *indexer.Summary
+				if sum, err = indexer.Run(ctx, idx, []string{"sample"}, indexer.Options{FS: sample}); err == nil {
+					log.Info().Int("documents", sum.Indexed).Int("unchanged", sum.Unchanged).Int("failed", sum.Failed).Float64("seconds", sum.Seconds).Msg("sample indexed")
+				}
+			}
 			if err != nil {
 				idx.Close()
 				ready <- opened{err: fmt.Errorf("导入样例语料失败：%w", err)}
 				return
 			}
-			log.Info().Int("documents", sum.Indexed).Int("failed", sum.Failed).Float64("seconds", sum.Seconds).Msg("sample indexed")
 		}
 		ready <- opened{idx: idx}
 	}()

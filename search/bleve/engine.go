@@ -45,13 +45,27 @@ func IsIndex(dir string) bool {
 }
 
 // Remove deletes the index in dir (to rebuild it). It refuses a folder that
-// does not look like a bleve index.
-func Remove(dir string) error {
+// does not look like a bleve index, and an index another process holds (a
+// *LockedError after DefaultLockTimeout: deleting it would leave that
+// process serving deleted files, and writing segments into the new one).
+func Remove(ctx context.Context, dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
 		if os.IsNotExist(err) {
 			return nil
 		}
 		return err
+	}
+	e, err := OpenEngine(ctx, dir, Options{})
+	switch {
+	case errors.Is(err, ErrStale):
+		// Opened (nobody holds it) and closed: an old format is what a
+		// rebuild is for.
+	case err != nil:
+		return err
+	default:
+		if err := e.Close(); err != nil {
+			return err
+		}
 	}
 	return os.RemoveAll(dir)
 }

@@ -11,8 +11,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
+	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/search/bleve"
 )
@@ -36,6 +38,12 @@ type Flags struct {
 	// Shards and Replicas shape a new OpenSearch index (0: the engine's
 	// defaults).
 	Shards, Replicas int
+	// Lexicon lists extra word lists, separated as PATH is (':' on Unix):
+	// the index remembers the words it was built with, so every command
+	// that opens it needs the same lists.
+	Lexicon string
+
+	lexiconAdded bool
 }
 
 // DefaultDir is the bleve index folder: $GONGKAI_INDEX, else ./data/index.
@@ -62,7 +70,32 @@ func Add(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.Alias, "opensearch-index", envOr("GONGKAI_OPENSEARCH_INDEX", "gongkai"), "OpenSearch 索引别名；环境变量 GONGKAI_OPENSEARCH_INDEX")
 	fs.IntVar(&f.Shards, "opensearch-shards", 0, "新建 OpenSearch 索引的主分片数（0 为 1）")
 	fs.IntVar(&f.Replicas, "opensearch-replicas", 0, "新建 OpenSearch 索引每个分片的副本数（0 为 1，-1 为不设副本）")
+	fs.StringVar(&f.Lexicon, "lexicon", os.Getenv("GONGKAI_LEXICON"), "附加词表（每行一个词；多个文件用 "+string(filepath.ListSeparator)+" 分隔）；索引与检索须用同一词表；环境变量 GONGKAI_LEXICON")
 	return f
+}
+
+// AddLexicon loads the word lists of --lexicon into the analyzer, once;
+// it must run before the dictionary loads (Open runs it).
+func (f *Flags) AddLexicon() error {
+	if f.lexiconAdded {
+		return nil
+	}
+	f.lexiconAdded = true
+	return AddLexicons(f.Lexicon)
+}
+
+// AddLexicons loads the word lists of list (paths separated as PATH is)
+// into the analyzer.
+func AddLexicons(list string) error {
+	for _, p := range filepath.SplitList(list) {
+		if p == "" {
+			continue
+		}
+		if err := analyzer.AddLexiconFile(p); err != nil {
+			return fmt.Errorf("读取附加词表失败：%w", err)
+		}
+	}
+	return nil
 }
 
 // Options say how to open an index.
@@ -113,24 +146,41 @@ func (f *Flags) Open(ctx context.Context, o Options) (*search.Core, error) {
 	if err := f.Check(); err != nil {
 		return nil, err
 	}
+	if err := f.AddLexicon(); err != nil {
+		return nil, err
+	}
 	switch f.Engine {
 	case OpenSearch:
 		return openOpenSearch(ctx, f, o)
 	}
 	if o.Rebuild {
-		if err := bleve.Remove(f.Dir); err != nil {
+		if err := bleve.Remove(ctx, f.Dir); err != nil {
+			if Held(err) != nil {
+				return nil, err
+			}
 			return nil, fmt.Errorf("删除旧索引失败：%w", err)
 		}
 	}
 	if !o.Create && !bleve.IsIndex(f.Dir) {
-		return nil, fmt.Errorf("%w：%s 没有索引，请先运行 gongkai index --index %s 路径…", ErrNoIndex, f.Dir, f.Dir)
+		return nil, &userError{fmt.Sprintf("%s 中还没有索引，请先运行 gongkai index --index %s 路径…", f.Dir, f.Dir), ErrNoIndex}
 	}
 	idx, err := bleve.OpenWith(ctx, f.Dir, bleve.Options{Owner: bleve.Owner{Command: o.Command}, Core: o.Core})
 	if errors.Is(err, bleve.ErrStale) {
-		return nil, fmt.Errorf("%w（请运行 gongkai index --rebuild --index %s 路径… 重建）", err, f.Dir)
+		return nil, &userError{fmt.Sprintf("索引 %s 与当前的分词不一致（建索引时用了另一份附加词表，或索引格式已更新）："+
+			"请给出建索引时的同一词表（--lexicon 或 GONGKAI_LEXICON），或运行 gongkai index --rebuild --index %s 路径… 重建", f.Dir, f.Dir), err}
 	}
 	return idx, err
 }
+
+// userError is an error with a message written for the user, wrapping
+// the error a program tests for.
+type userError struct {
+	msg string
+	err error
+}
+
+func (e *userError) Error() string { return e.msg }
+func (e *userError) Unwrap() error { return e.err }
 
 // openOpenSearch is replaced when the OpenSearch engine is built in.
 var openOpenSearch = func(ctx context.Context, f *Flags, o Options) (*search.Core, error) {

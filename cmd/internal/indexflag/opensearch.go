@@ -21,6 +21,13 @@ func init() {
 	}
 }
 
+// Publishes reports whether a rebuilt index of idx waits for Publish
+// before searches see it (OpenSearch); bleve rebuilds in place.
+func Publishes(idx *search.Core) bool {
+	_, ok := idx.Engine().(interface{ Publish(context.Context) error })
+	return ok
+}
+
 // Publish makes a rebuilt index the one searches see (OpenSearch swaps
 // its alias); for bleve, which rebuilds in place, it does nothing.
 func Publish(ctx context.Context, idx *search.Core) error {

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gongkai/gongkai/search/opensearch"
+)
+
+// A misspelt path stops index before the index is touched, with or
+// without --rebuild.
+func TestIndexMissingPath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, _, err := runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"index"}, {"index", "--rebuild"}} {
+		_, _, err := runCLI(t, append(args, "--index", dir, "../../testdata/corpus/no-such-file.jsonl")...)
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.Code != 2 || !strings.Contains(err.Error(), "找不到") {
+			t.Errorf("%v with a missing path: %v", args, err)
+		}
+	}
+	out, _, err := runCLI(t, "search", "--index", dir, "--json", "放管服")
+	if err != nil || !strings.Contains(out, "seed-000_44bda8417bfe1ce5") {
+		t.Errorf("the index after refused runs: %v %.200s", err, out)
+	}
+}
+
+// An OpenSearch rebuild that cannot read all its inputs leaves searches
+// on the index they had (the alias does not move), and says so.
+func TestOpenSearchRebuildWithFailures(t *testing.T) {
+	urls := os.Getenv("GONGKAI_OPENSEARCH")
+	if urls == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but GONGKAI_OPENSEARCH is not")
+		}
+		t.Skip("GONGKAI_OPENSEARCH is not set")
+	}
+	alias := fmt.Sprintf("gongkai-cli-test-%d", time.Now().UnixNano())
+	t.Cleanup(func() {
+		ctx := context.Background()
+		if e, err := opensearch.OpenEngine(ctx, opensearch.Options{URLs: strings.Split(urls, ","), Index: alias}); err == nil {
+			_ = e.DeleteIndex(ctx)
+			e.Close()
+		}
+	})
+	engine := []string{"--engine", "opensearch", "--opensearch", urls, "--opensearch-index", alias, "--opensearch-replicas", "-1"}
+	if _, _, err := runCLI(t, append(append([]string{"index"}, engine...), "../../testdata/corpus/tests.jsonl")...); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		out, _, err := runCLI(t, append(append([]string{"search"}, engine...), "--json", "放管服")...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res struct{ Total int }
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	before := count()
+	if before == 0 {
+		t.Fatal("放管服 finds nothing in the first index")
+	}
+	inputs := t.TempDir()
+	if err := writeFile(filepath.Join(inputs, "one.jsonl"), `{"id":"one","title":"一篇","body":"只有这一篇。"}`+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFile(filepath.Join(inputs, "bad.jsonl"), "{not json\n"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := runCLI(t, append(append([]string{"index", "--rebuild"}, engine...), inputs)...)
+	if err == nil || !strings.Contains(err.Error(), "未启用") {
+		t.Errorf("a rebuild with an unreadable input: %v", err)
+	}
+	if after := count(); after != before {
+		t.Errorf("searches after a failed rebuild find %d, before %d", after, before)
+	}
+}
