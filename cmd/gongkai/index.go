@@ -34,11 +34,11 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 		fs.Usage()
 		return &exitError{Code: 2, Err: errors.New("请指定要索引的文件或文件夹")}
 	}
-	// A misspelt path is found before the index is touched (a rebuild
-	// would otherwise start from nothing).
+	// A rebuild with a misspelt path stops before the index is deleted
+	// (it would start from nothing); other runs report it and go on.
 	for _, p := range paths {
-		if _, err := os.Stat(p); err != nil {
-			return &exitError{Code: 2, Err: fmt.Errorf("找不到要索引的文件或文件夹 %s", p)}
+		if _, err := os.Stat(p); err != nil && *rebuild {
+			return &exitError{Code: 2, Err: fmt.Errorf("找不到要索引的文件或文件夹 %s：索引未重建", p)}
 		}
 	}
 	idx, err := ix.Open(ctx, indexflag.Options{Create: true, Rebuild: *rebuild, Command: "gongkai index"})
