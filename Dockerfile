@@ -5,7 +5,7 @@
 # binary (cmd/gongkai/sample) before it reports ready; `docker ps` shows
 # the health that `gongkai healthcheck` reads from /readyz.
 
-FROM golang:1.26-bookworm AS build
+FROM golang:1.26.8-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
