@@ -3,6 +3,8 @@ package web
 import (
 	"encoding/json"
 	"html"
+	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -148,5 +150,34 @@ func TestCommitmentsPage(t *testing.T) {
 	r = do(t, s, "GET", "/doc/gwrp2025-e6348d38", nil)
 	if !strings.Contains(html.UnescapeString(r.body), `/commitments?agency=`+q("重庆市人民政府")+`&year=2025#gwrp2025-e6348d38/s`) {
 		t.Error("the plan sections of the 2025 report do not link to /commitments")
+	}
+}
+
+// Every "查看其后的回应" link of a plan document lands on a group of the
+// commitments page (sections that commit to nothing have no link).
+func TestPlanLinksLand(t *testing.T) {
+	s := newServer(t, "")
+	linkRe := regexp.MustCompile(`href="(/commitments\?[^"#]+)#([^"]+)"`)
+	links := 0
+	for _, id := range []string{"gwrn-2024", "gwrp2025-e6348d38", "gwrp2026-e6348d38", "gwrp2025-15ef4634"} {
+		page := do(t, s, "GET", "/doc/"+id, nil)
+		if page.status != http.StatusOK {
+			t.Fatalf("%s: %d", id, page.status)
+		}
+		pages := map[string]string{}
+		for _, m := range linkRe.FindAllStringSubmatch(page.body, -1) {
+			links++
+			target := html.UnescapeString(m[1])
+			if _, ok := pages[target]; !ok {
+				pages[target] = do(t, s, "GET", target, nil).body
+			}
+			anchor := html.UnescapeString(m[2])
+			if !strings.Contains(pages[target], `id="`+html.EscapeString(anchor)+`"`) {
+				t.Errorf("%s links %s#%s, which has no such anchor", id, target, anchor)
+			}
+		}
+	}
+	if links == 0 {
+		t.Fatal("no plan links on the plan documents")
 	}
 }

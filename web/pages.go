@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/search/commitments"
 )
 
 var templateFuncs = template.FuncMap{
@@ -751,10 +752,28 @@ func (s *Server) serveDocPageErr(r *http.Request) (*docPage, error) {
 		}
 	}
 	level := 2 // the document's h1 is followed by h2 (目录, 引用本文)
-	for _, sec := range d.Sections {
+	committed := map[string]bool{} // sections with commitments, as the commitments page groups them
+	extracted := map[int]bool{}
+	for i, sec := range d.Sections {
 		ds := docSection{ID: sec.ID, Depth: len(sec.Path), Path: strings.Join(sec.Path, " › ")}
 		if sec.Role == search.RolePlan && sec.Year > 0 && d.Agency != "" && d.Paragraphs[sec.First-1].Heading {
-			ds.PlanURL, ds.PlanYear = commitmentsURL(d.Agency, sec.Year)+"#"+sec.ID, sec.Year
+			if !extracted[sec.Year] {
+				extracted[sec.Year] = true
+				for _, c := range commitments.ExtractActions(d, sec.Year) {
+					committed[c.SectionID] = true
+				}
+			}
+			// The commitments page has an anchor for each section with
+			// commitments: link the first such section within this one.
+			for _, sub := range d.Sections[i:] {
+				if sub.First > sec.Last {
+					break
+				}
+				if committed[sub.ID] {
+					ds.PlanURL, ds.PlanYear = commitmentsURL(d.Agency, sec.Year)+"#"+sub.ID, sec.Year
+					break
+				}
+			}
 		}
 		if len(sec.Path) > 0 && d.Paragraphs[sec.First-1].Heading {
 			p.Outline = append(p.Outline, outlineItem{Depth: len(sec.Path), Text: sec.Path[len(sec.Path)-1], Anchor: "p-" + strconv.Itoa(sec.First)})
