@@ -113,7 +113,7 @@ func (s *Server) serveSearchAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if format == formatCSV {
-		writeCSV(w, r, "gongkai-search.csv", searchCSV(res, baseURL(r)))
+		writeCSV(w, r, "gongkai-search.csv", searchCSV(res, s.baseURL(r)))
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
@@ -157,10 +157,12 @@ type apiParagraph struct {
 	Heading bool   `json:"heading,omitempty"`
 }
 
-// baseURL is the scheme and host the request came to.
-func baseURL(r *http.Request) string {
+// baseURL is the scheme and host the request came to; behind a proxy,
+// the scheme the proxy says it was (X-Forwarded-Proto, which without a
+// proxy any client could set, in pages that caches share).
+func (s *Server) baseURL(r *http.Request) string {
 	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+	if r.TLS != nil || (s.proxied && r.Header.Get("X-Forwarded-Proto") == "https") {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
@@ -209,7 +211,7 @@ func (s *Server) serveDocumentAPIErr(r *http.Request) (*apiDocument, error) {
 	if err != nil {
 		return nil, err
 	}
-	link := baseURL(r) + docPath(d.ID)
+	link := s.baseURL(r) + docPath(d.ID)
 	out := &apiDocument{
 		ID: d.ID, Title: d.Title, Agency: d.Agency, DocNumber: d.DocNumber, Date: d.Date, DateWritten: d.DateWritten,
 		DocType: d.DocType, Category: d.Category, IndexNumber: d.IndexNumber, Region: d.Region, URL: d.SourceURL,

@@ -68,7 +68,7 @@ func (s *Server) serveCommitmentsAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if format == formatCSV {
-		writeCSV(w, r, "gongkai-commitments.csv", commitmentsCSV(rep, baseURL(r)))
+		writeCSV(w, r, "gongkai-commitments.csv", commitmentsCSV(rep, s.baseURL(r)))
 		return
 	}
 	writeJSON(w, http.StatusOK, rep)
@@ -148,20 +148,20 @@ func (s *Server) serveCommitmentsPageErr(r *http.Request) (*commitmentsPage, int
 	agency, year, status, _, err := commitmentsParams(r, true)
 	p.Agency, p.Year, p.Status = agency, year, status
 	if err != nil {
-		code, msg := classify(err)
+		code, msg := p.classify(err)
 		p.Error = msg
 		return p, code
 	}
 	idx := s.index()
 	if idx == nil {
-		code, msg := classify(errNotReady)
+		code, msg := p.classify(errNotReady)
 		p.Error = msg
 		return p, code
 	}
 	// Every government with plans, not only the top of a facet.
 	govs, err := commitments.Governments(r.Context(), idx)
 	if err != nil {
-		code, msg := classify(err)
+		code, msg := p.classify(err)
 		p.Error = msg
 		return p, code
 	}
@@ -173,7 +173,7 @@ func (s *Server) serveCommitmentsPageErr(r *http.Request) (*commitmentsPage, int
 	}
 	years, err := (&commitments.Tracker{Index: idx}).Years(r.Context(), agency)
 	if err != nil {
-		code, msg := classify(err)
+		code, msg := p.classify(err)
 		p.Error = msg
 		return p, code
 	}
@@ -185,7 +185,7 @@ func (s *Server) serveCommitmentsPageErr(r *http.Request) (*commitmentsPage, int
 	}
 	rep, err := s.commitmentsReport(r, agency, year, "", 3)
 	if err != nil {
-		code, msg := classify(err)
+		code, msg := p.classify(err)
 		p.Error = msg
 		return p, code
 	}

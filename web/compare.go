@@ -259,7 +259,7 @@ func (s *Server) serveComparePageErr(r *http.Request) (*comparePage, int) {
 	}
 	d, err := s.compareDocs(r)
 	if err != nil {
-		code, msg := classify(err)
+		code, msg := p.classify(err)
 		if code >= 500 && code != http.StatusServiceUnavailable {
 			s.log.Error().Err(err).Str("path", r.URL.Path).Msg("compare failed")
 		}

@@ -91,7 +91,7 @@ func TestComparePage(t *testing.T) {
 	}
 	for _, want := range []string{
 		"<h1>文档比较</h1>",
-		`<link rel="stylesheet" href="/static/compare.css">`,
+		`<link rel="stylesheet" href="/static/compare.css?v=`,
 		// Both documents, linked.
 		`<a href="/doc/` + sh2020 + `">上海市优化营商环境条例</a> <span class="date">2020-04-10</span>`,
 		// The changed words, marked by element and not by colour alone.

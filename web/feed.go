@@ -89,7 +89,12 @@ func (s *Server) feed(r *http.Request) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := baseURL(r)
+	if res.Relaxed || res.Partial {
+		// Documents that hold only some of the words are no match to
+		// follow: the feed lists documents that match as typed.
+		res.Hits = nil
+	}
+	base := s.baseURL(r)
 	self := base + "/feed?" + url.Values{"q": {q}}.Encode()
 	f := &atomFeed{
 		Lang: "zh-CN", ID: self, Title: "最新文档：" + cleanText(q) + " - " + siteName,

@@ -374,8 +374,8 @@ func TestHeavySearchBudget(t *testing.T) {
 	if n, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || n < 1 {
 		t.Errorf("Retry-After %q", r.header.Get("Retry-After"))
 	}
-	if r := from(s, "192.0.2.1:4002", "/search?q="+q("公司拖欠工资怎么办")); r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "过于频繁") {
-		t.Errorf("page: %d", r.status)
+	if r := from(s, "192.0.2.1:4002", "/search?q="+q("公司拖欠工资怎么办")); r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "过于频繁") || r.header.Get("Retry-After") == "" {
+		t.Errorf("page: %d, Retry-After %q", r.status, r.header.Get("Retry-After"))
 	}
 	if r := from(s, "192.0.2.1:4003", "/api/search?q="+q("放管服")); r.status != http.StatusOK {
 		t.Errorf("a keyword of the same client: %d %s", r.status, r.body)

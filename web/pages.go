@@ -47,6 +47,10 @@ type navItem struct {
 // and the index size, and what the page says about itself to sharing
 // previews.
 type basePage struct {
+	// retryAfter is the Retry-After of a page that answers an error (see
+	// classify).
+	retryAfter string
+
 	Title string
 	Query string
 	Docs  int
@@ -67,8 +71,8 @@ type basePage struct {
 const defaultDescription = "检索政府工作报告、通知、意见、法规和法治政府建设年度报告，直达匹配的章节与段落，可逐段引用。"
 
 func (s *Server) base(r *http.Request, title string) basePage {
-	b := basePage{Title: title, Query: r.URL.Query().Get("q"), Docs: int(s.count()), Ready: s.Ready(),
-		Description: defaultDescription, URL: baseURL(r) + r.URL.RequestURI(), OGType: "website"}
+	b := basePage{Title: title, Query: r.URL.Query().Get("q"), Docs: s.pageCount(), Ready: s.Ready(),
+		Description: defaultDescription, URL: s.baseURL(r) + r.URL.RequestURI(), OGType: "website"}
 	for _, n := range navItems {
 		active := r.URL.Path == n.URL || (n.URL == "/" && (r.URL.Path == "/search" || strings.HasPrefix(r.URL.Path, "/doc/")))
 		b.Nav = append(b.Nav, link{Text: n.Text, URL: n.URL, Active: active})
@@ -79,10 +83,22 @@ func (s *Server) base(r *http.Request, title string) basePage {
 // renderPage executes a template into a buffer first, so that a template
 // error becomes a clean 500 instead of half a page. Control characters
 // are taken out of the page, whatever field they came from.
+// classify is classify(err) for a page, which keeps the Retry-After its
+// answer carries.
+func (b *basePage) classify(err error) (int, string) {
+	b.retryAfter = retryAfter(err)
+	return classify(err)
+}
+
+func (b *basePage) retryAfterHeader() string { return b.retryAfter }
+
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	body, ok := s.executePage(w, name, data)
 	if !ok {
 		return
+	}
+	if p, ok := data.(interface{ retryAfterHeader() string }); ok && p.retryAfterHeader() != "" {
+		w.Header().Set("Retry-After", p.retryAfterHeader())
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
@@ -330,6 +346,9 @@ type searchPage struct {
 	Modes       []link
 	Pages       []link
 	Prev, Next  string
+	// PastEnd links the last page when the page asked for is beyond it.
+	PastEnd     string
+	LastPage    int
 	Suggestions []link
 	Error       string
 	// Terms are the query's words as the messages quote them.
@@ -343,10 +362,13 @@ type searchPage struct {
 }
 
 type hitView struct {
-	Title    string
-	URL      string
-	Meta     []string
+	Title string
+	URL   string
+	Meta  []string
+	// Date is what the hit shows as its date; DateTime its machine form
+	// (YYYY-MM-DD), empty for an undated document.
 	Date     string
+	DateTime string
 	Matched  []string
 	Sections []sectionView
 }
@@ -417,7 +439,7 @@ func (s *Server) serveSearchPageErr(r *http.Request) (*searchPage, int) {
 		p.Result, err = s.runSearch(r, req)
 	}
 	if err != nil {
-		status, msg := classify(err)
+		status, msg := p.classify(err)
 		if status >= 500 && status != http.StatusServiceUnavailable {
 			s.log.Error().Err(err).Str("q", q).Msg("search failed")
 		}
@@ -439,7 +461,7 @@ func (s *Server) serveSearchPageErr(r *http.Request) (*searchPage, int) {
 	p.First = (res.Page-1)*res.Size + 1
 	p.Last = p.First + len(res.Hits) - 1
 	for _, h := range res.Hits {
-		hv := hitView{Title: h.Title, URL: docPath(h.ID) + "?q=" + url.QueryEscape(q), Date: h.Date, Matched: h.Matched}
+		hv := hitView{Title: h.Title, URL: docPath(h.ID) + "?q=" + url.QueryEscape(q), Date: h.Date, DateTime: h.Date, Matched: h.Matched}
 		if hv.Date == "" {
 			hv.Date = undatedYear(h.Date, h.Year, h.YearFrom)
 		}
@@ -515,7 +537,9 @@ func (s *Server) serveSearchPageErr(r *http.Request) (*searchPage, int) {
 			p.Next = pageURL(res.Page + 1)
 		}
 	}
-	if len(res.Hits) == 0 && parsed != nil {
+	if len(res.Hits) == 0 && res.Total > 0 && res.Page > pages {
+		p.PastEnd, p.LastPage = pageURL(pages), pages
+	} else if len(res.Hits) == 0 && parsed != nil {
 		p.Suggestions = noResultSuggestions(parsed)
 	}
 	return p, http.StatusOK
@@ -704,7 +728,7 @@ func (s *Server) serveDocPageErr(r *http.Request) (*docPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := baseURL(r)
+	base := s.baseURL(r)
 	p := &docPage{basePage: s.base(r, d.Title), Doc: d, Permalink: base + docPath(d.ID)}
 	p.Canonical, p.OGType = p.Permalink, "article"
 	p.Description = documentDescription(d)
@@ -751,7 +775,7 @@ func (s *Server) serveDocPageErr(r *http.Request) (*docPage, error) {
 			perPara[i] = append(perPara[i], search.Span{Start: sp.Start - starts[i], End: sp.End - starts[i], Clause: sp.Clause})
 		}
 	}
-	level := 2 // the document's h1 is followed by h2 (目录, 引用本文)
+	level := 2                     // the document's h1 is followed by h2 (目录, 引用本文)
 	committed := map[string]bool{} // sections with commitments, as the commitments page groups them
 	extracted := map[int]bool{}
 	for i, sec := range d.Sections {

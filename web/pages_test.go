@@ -517,9 +517,27 @@ func TestFeed(t *testing.T) {
 	if r := do(t, s, "GET", "/feed?q=", nil); r.status != 400 {
 		t.Errorf("feed without q: %d", r.status)
 	}
+	// Keywords that no document holds together make an empty feed, not
+	// one of documents that hold some of them.
+	if api := do(t, s, "GET", "/api/search?q="+q("放管服 量子纠缠"), nil).body; !strings.Contains(api, `"relaxed":true`) {
+		t.Fatalf("放管服 量子纠缠 is not relaxed: %.200s", api)
+	}
+	if r := do(t, s, "GET", "/feed?q="+q("放管服 量子纠缠"), nil); r.status != 200 || strings.Contains(r.body, "<entry>") {
+		t.Errorf("feed of a relaxed query: %d, entries: %v", r.status, strings.Contains(r.body, "<entry>"))
+	}
 	if r := do(t, s, "GET", "/feed?q="+q("营商环境"), nil, "If-None-Match", r.header.Get("ETag")); r.status != 304 {
 		t.Errorf("feed revalidation: %d", r.status)
 	}
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// A page beyond the last says so and links the last page, instead of
+// saying nothing matched.
+func TestPagePastTheEnd(t *testing.T) {
+	s := newServer(t, "")
+	r := do(t, s, "GET", "/search?q="+q("营商环境")+"&page=50", nil)
+	if r.status != http.StatusOK || strings.Contains(r.body, "没有文档同时满足") || !strings.Contains(r.body, "没有第 50 页") || !strings.Contains(r.body, "转到最后一页") {
+		t.Errorf("page 50: %d\n%.2000s", r.status, r.body)
+	}
+}

@@ -63,6 +63,7 @@ type Server struct {
 	idx     atomic.Pointer[indexRef]
 	token   string
 	proxied bool
+	counted atomic.Pointer[countAt]
 	log     zerolog.Logger
 	metrics *metrics
 	pages   *template.Template
@@ -132,6 +133,29 @@ func (s *Server) index() search.Index {
 
 // Ready reports whether the server has an index to answer from.
 func (s *Server) Ready() bool { return s.index() != nil }
+
+// pageCount is the number of documents that pages show, counted at most
+// every pageCountTTL (a page asked the engine each time: with OpenSearch,
+// one more cluster call per page, error pages too).
+func (s *Server) pageCount() int {
+	now := time.Now().UnixNano()
+	if c := s.counted.Load(); c != nil && now-c.at < int64(pageCountTTL) {
+		return c.n
+	}
+	n := int(s.count())
+	if n > 0 { // not ready, or empty: ask again next time
+		s.counted.Store(&countAt{n: n, at: now})
+	}
+	return n
+}
+
+// pageCountTTL is how long pages reuse a count of the documents.
+const pageCountTTL = 2 * time.Second
+
+type countAt struct {
+	n  int
+	at int64
+}
 
 func (s *Server) count() float64 {
 	if idx := s.index(); idx != nil {
@@ -204,19 +228,28 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	case status >= 500 && status != http.StatusServiceUnavailable:
 		s.log.Error().Err(err).Str("path", r.URL.Path).Msg("request failed")
-	case errors.Is(err, errNotReady):
-		w.Header().Set("Retry-After", "2")
-	case status == http.StatusTooManyRequests:
-		var be *search.BusyError
-		if errors.As(err, &be) {
-			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(be)))
-		}
+	}
+	if ra := retryAfter(err); ra != "" {
+		w.Header().Set("Retry-After", ra)
 	}
 	if isAPI(r) {
 		writeJSON(w, status, map[string]string{"error": msg})
 		return
 	}
 	s.renderPage(w, r, status, "error", &errorPage{basePage: s.base(r, ""), Status: status, Message: msg})
+}
+
+// retryAfter is the Retry-After of the answer to err, or "": while the
+// server starts, and for a client's costly searches beyond its share.
+func retryAfter(err error) string {
+	var be *search.BusyError
+	switch {
+	case errors.Is(err, errNotReady):
+		return "2"
+	case errors.As(err, &be):
+		return strconv.Itoa(retryAfterSeconds(be))
+	}
+	return ""
 }
 
 // retryAfterSeconds is a BusyError's wait in whole seconds, at least one.

@@ -358,7 +358,7 @@ func (s *Server) serveTargetsPageErr(r *http.Request) (*targetsPage, int) {
 		Tolerance:        strconv.FormatFloat(targets.DefaultTolerance*100, 'f', -1, 64) + "%",
 		ToleranceExample: strconv.FormatFloat(5*(1-targets.DefaultTolerance), 'f', -1, 64) + "%"}
 	fail := func(err error) (*targetsPage, int) {
-		code, msg := classify(err)
+		code, msg := p.classify(err)
 		if code >= 500 && code != http.StatusServiceUnavailable {
 			s.log.Error().Err(err).Str("path", r.URL.Path).Msg("targets page failed")
 		}

@@ -338,8 +338,10 @@ func TestHealthReadyMetrics(t *testing.T) {
 	if r := do(t, s, "GET", "/readyz", nil); r.status != 503 {
 		t.Errorf("readyz before ready: %d", r.status)
 	}
-	if r := do(t, s, "GET", "/api/search?q=x", nil); r.status != 503 || r.header.Get("Retry-After") == "" {
-		t.Errorf("search before ready: %d", r.status)
+	for _, target := range []string{"/api/search?q=x", "/search?q=x", "/doc/x", "/commitments?agency=" + q("国务院"), "/targets?agency=" + q("国务院"), "/compare?a=x&b=y"} {
+		if r := do(t, s, "GET", target, nil); r.status != 503 || r.header.Get("Retry-After") == "" {
+			t.Errorf("%s before ready: %d, Retry-After %q", target, r.status, r.header.Get("Retry-After"))
+		}
 	}
 	s.SetIndex(sharedIdx)
 	if r := do(t, s, "GET", "/readyz", nil); r.status != 200 {
