@@ -26,7 +26,7 @@ const maxRecordBytes = 4 * MaxDocumentBytes
 
 // errTooLarge says what was too large, by how much, and what the limit is.
 func errTooLarge(what string, size, limit int) error {
-	return fmt.Errorf("%s is %.1f MB, more than the limit of %d MB: not indexed", what, float64(size)/(1<<20), limit>>20)
+	return fmt.Errorf("%s有 %.1f MB，超过 %d MB 的上限，未索引", what, float64(size)/(1<<20), limit>>20)
 }
 
 // stripControls drops control characters (C0 but tab and newline, DEL,
@@ -67,7 +67,7 @@ func finish(doc *search.Document) (*search.Document, error) {
 		}
 	}
 	if size > MaxDocumentBytes {
-		return nil, errTooLarge("document "+doc.ID, size, MaxDocumentBytes)
+		return nil, errTooLarge("文档 "+doc.ID+" ", size, MaxDocumentBytes)
 	}
 	inferYear(doc)
 	return doc, nil

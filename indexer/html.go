@@ -195,7 +195,7 @@ func ParseHTML(id string, raw []byte) (*search.Document, error) {
 	}
 	page, err := goquery.NewDocumentFromReader(strings.NewReader(text))
 	if err != nil {
-		return nil, fmt.Errorf("parse HTML: %w", err)
+		return nil, fmt.Errorf("无法解析 HTML：%w", err)
 	}
 	doc := &search.Document{ID: id}
 
@@ -275,7 +275,7 @@ func ParseHTML(id string, raw []byte) (*search.Document, error) {
 	}
 	buildParagraphs(doc, joinBroken(stripChrome(lines), 30))
 	if doc.Title == "" || len(doc.Paragraphs) == 0 {
-		return nil, errors.New("no title or no text found in the page")
+		return nil, errors.New("网页中没有找到标题或正文")
 	}
 	fillDerived(&doc.Agency, &doc.DocType, doc.Title)
 	return finish(doc)

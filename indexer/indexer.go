@@ -105,6 +105,9 @@ func collect(src files, paths []string, sum *Summary) []inputFile {
 	for _, p := range paths {
 		info, err := src.Stat(p)
 		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				err = errors.New("找不到该文件或文件夹")
+			}
 			sum.Failed++
 			sum.Problems = append(sum.Problems, &ParseError{Path: p, Err: err})
 			continue
@@ -113,7 +116,7 @@ func collect(src files, paths []string, sum *Summary) []inputFile {
 			k := kindOf(p)
 			if k == "" {
 				sum.Failed++
-				sum.Problems = append(sum.Problems, &ParseError{Path: p, Err: errors.New("unsupported file type (want .jsonl, .txt, .html or .htm)")})
+				sum.Problems = append(sum.Problems, &ParseError{Path: p, Err: errors.New("不支持的文件类型（应为 .jsonl、.txt、.html 或 .htm）")})
 				continue
 			}
 			files = append(files, inputFile{p, info.Size(), k})
@@ -181,14 +184,14 @@ func ParseFile(path string) (*search.Document, error) {
 
 func parseFile(src files, path string) (*search.Document, error) {
 	if st, err := src.Stat(path); err == nil && st.Size() > MaxPageBytes {
-		return nil, errTooLarge("the file", int(st.Size()), MaxPageBytes)
+		return nil, errTooLarge("文件", int(st.Size()), MaxPageBytes)
 	}
 	raw, err := src.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	if len(raw) > MaxPageBytes {
-		return nil, errTooLarge("the file", len(raw), MaxPageBytes)
+		return nil, errTooLarge("文件", len(raw), MaxPageBytes)
 	}
 	id := FileID(path)
 	if err := CheckID(id); err != nil {
@@ -201,7 +204,7 @@ func parseFile(src files, path string) (*search.Document, error) {
 	case "html":
 		doc, err = ParseHTML(id, raw)
 	default:
-		return nil, errors.New("unsupported file type")
+		return nil, errors.New("不支持的文件类型")
 	}
 	if err != nil {
 		return nil, err
@@ -224,7 +227,7 @@ func ReadJSONL(r io.Reader, fn func(doc *search.Document, line int, n int64, err
 		b, skipped, err := readLine(br, maxRecordBytes)
 		if skipped > 0 {
 			line++
-			if ferr := fn(nil, line, skipped, errTooLarge("the record", int(skipped), maxRecordBytes)); ferr != nil {
+			if ferr := fn(nil, line, skipped, errTooLarge("这条记录", int(skipped), maxRecordBytes)); ferr != nil {
 				return ferr
 			}
 		} else if len(b) > 0 {
@@ -428,7 +431,7 @@ func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (*S
 		if o, ok := seen[d.ID]; ok {
 			sum.Skipped++
 			if o.hash != h {
-				it.where.Err = fmt.Errorf("document id %s was already read from %s with different content; this one is skipped", d.ID, o.where)
+				it.where.Err = fmt.Errorf("id %s 已从 %s 读入（内容不同），此篇跳过", d.ID, o.where)
 				sum.Problems = append(sum.Problems, it.where)
 			}
 			continue

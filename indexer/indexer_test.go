@@ -336,7 +336,7 @@ func TestInputsThatUsedToSlipThrough(t *testing.T) {
 		t.Errorf("title %q", d.Title)
 	}
 	huge := strings.Repeat("推进营商环境优化。", MaxDocumentBytes/27+1)
-	if _, err := FromRecord(&Record{ID: "huge", Title: str("大"), Body: str(huge)}); err == nil || !strings.Contains(err.Error(), "limit") {
+	if _, err := FromRecord(&Record{ID: "huge", Title: str("大"), Body: str(huge)}); err == nil || !strings.Contains(err.Error(), "上限") {
 		t.Errorf("a body over %d bytes: err %v", MaxDocumentBytes, err)
 	}
 	ok := strings.Repeat("推进营商环境优化。", (5<<20)/27)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode"
@@ -47,7 +48,7 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return fmt.Errorf("year %s is not a number", b)
+		return fmt.Errorf("year（年份）%s 不是数字", b)
 	}
 	*f = flexInt(n)
 	return nil
@@ -64,7 +65,7 @@ func str(p *string) string {
 func ParseRecord(line []byte) (*search.Document, error) {
 	var r Record
 	if err := json.Unmarshal(line, &r); err != nil {
-		return nil, fmt.Errorf("bad JSON: %w", err)
+		return nil, fmt.Errorf("JSON 有误：%w", JSONProblem(err))
 	}
 	return FromRecord(&r)
 }
@@ -75,14 +76,14 @@ func ParseRecord(line []byte) (*search.Document, error) {
 func FromRecord(r *Record) (*search.Document, error) {
 	id := strings.TrimSpace(r.ID)
 	if id == "" {
-		return nil, errors.New("record has no id")
+		return nil, errors.New("缺少 id")
 	}
 	if err := CheckID(id); err != nil {
 		return nil, err
 	}
 	body := str(r.Body)
 	if len(body) > MaxDocumentBytes {
-		return nil, errTooLarge("the body of record "+id, len(body), MaxDocumentBytes)
+		return nil, errTooLarge("文档 "+id+" 的正文", len(body), MaxDocumentBytes)
 	}
 	doc := &search.Document{
 		ID:          id,
@@ -100,7 +101,7 @@ func FromRecord(r *Record) (*search.Document, error) {
 		Source:      str(r.Source),
 	}
 	if r.Date != nil && str(r.Date) != "" && doc.Date == "" {
-		return nil, fmt.Errorf("record %s: date %q is not YYYY-MM-DD", id, str(r.Date))
+		return nil, fmt.Errorf("文档 %s：日期 %q 不是 YYYY-MM-DD 格式", id, str(r.Date))
 	}
 	doc.Year = int(r.Year)
 	lines := rawLines(body)
@@ -115,7 +116,7 @@ func FromRecord(r *Record) (*search.Document, error) {
 	buildParagraphs(doc, joinBroken(stripChrome(lines), minRun))
 	if doc.Title == "" {
 		if len(doc.Paragraphs) == 0 {
-			return nil, fmt.Errorf("record %s has neither title nor body", id)
+			return nil, fmt.Errorf("文档 %s 既没有标题也没有正文", id)
 		}
 		rs := []rune(doc.Paragraphs[0].Text)
 		doc.Title = string(rs[:min(len(rs), maxTitleRunes)])
@@ -133,16 +134,47 @@ const brokenLinesSource = "wikisource_gwr_national"
 // /api/documents/{id}.
 func CheckID(id string) error {
 	if len(id) > 200 {
-		return fmt.Errorf("id %q is longer than 200 bytes", id[:50]+"…")
+		return fmt.Errorf("id %q 超过 200 字节", id[:50]+"…")
 	}
 	if id == "." || id == ".." {
-		return fmt.Errorf("id %q is not allowed: a URL path cannot name it", id)
+		return fmt.Errorf("id 不能是 %q（网址路径无法指向它）", id)
 	}
 	if strings.ContainsAny(id, "/?#%\\") || strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-		return fmt.Errorf("id %q contains a character not allowed in ids (/ ? # %% \\, spaces or control characters)", id)
+		return fmt.Errorf("id %q 含有不允许的字符（/ ? # %% \\、空白或控制字符）", id)
 	}
 	if !utf8.ValidString(id) {
-		return errors.New("id is not valid UTF-8")
+		return errors.New("id 不是有效的 UTF-8 文本")
 	}
 	return nil
+}
+
+// JSONProblem says what is wrong with a record's JSON in words a user
+// reads (encoding/json names Go types).
+func JSONProblem(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te) && te.Field != "":
+		return fmt.Errorf("字段 %s 的值应为%s", te.Field, jsonKind(te.Type.Kind()))
+	case errors.As(err, &te):
+		return fmt.Errorf("应为 JSON 对象，收到的是%s", te.Value)
+	case errors.As(err, &se):
+		return fmt.Errorf("语法错误（第 %d 字节附近）", se.Offset)
+	}
+	return err
+}
+
+// jsonKind names the JSON value a Go kind takes.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "字符串"
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Float64:
+		return "数字"
+	case reflect.Bool:
+		return "true 或 false"
+	case reflect.Slice:
+		return "数组"
+	}
+	return "对象"
 }

@@ -85,14 +85,14 @@ func extractHead(doc *search.Document, lines []string) []string {
 // around them. id names the document.
 func ParseText(id, text string) (*search.Document, error) {
 	if !utf8.ValidString(text) {
-		return nil, errors.New("text is not valid UTF-8")
+		return nil, errors.New("文本不是有效的 UTF-8 编码")
 	}
 	text = strings.TrimPrefix(text, "\ufeff")
 	doc := &search.Document{ID: id}
 	lines := extractHead(doc, rawLines(text))
 	buildParagraphs(doc, joinBroken(stripChrome(lines), 30))
 	if doc.Title == "" || len(doc.Paragraphs) == 0 {
-		return nil, errors.New("no title or no text found")
+		return nil, errors.New("没有找到标题或正文")
 	}
 	fillDerived(&doc.Agency, &doc.DocType, doc.Title)
 	return finish(doc)

@@ -270,11 +270,11 @@ func (s *Server) servePostAPIErr(w http.ResponseWriter, r *http.Request) (*postR
 	for i, rec := range records {
 		d, err := indexer.FromRecord(rec)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("第 %d 篇: %v", i+1, err))
+			problems = append(problems, fmt.Sprintf("第 %d 篇：%v", i+1, err))
 			continue
 		}
 		if seen[d.ID] {
-			problems = append(problems, fmt.Sprintf("第 %d 篇: id %s 重复", i+1, d.ID))
+			problems = append(problems, fmt.Sprintf("第 %d 篇：id %s 重复", i+1, d.ID))
 			continue
 		}
 		seen[d.ID] = true
@@ -307,10 +307,12 @@ func decodeRecords(body []byte) ([]*indexer.Record, error) {
 	bad := func(err error) error {
 		return &httpError{http.StatusBadRequest, "无法解析 JSON：" + err.Error()}
 	}
+	// what names the n-th record and what is wrong with its JSON.
+	what := func(n int, err error) error { return fmt.Errorf("第 %d 篇：%w", n, indexer.JSONProblem(err)) }
 	var out []*indexer.Record
 	if trimmed[0] == '[' {
 		if err := json.Unmarshal(trimmed, &out); err != nil {
-			return nil, bad(err)
+			return nil, bad(indexer.JSONProblem(err))
 		}
 	} else {
 		dec := json.NewDecoder(bytes.NewReader(trimmed))
@@ -321,7 +323,7 @@ func decodeRecords(body []byte) ([]*indexer.Record, error) {
 				break
 			}
 			if err != nil {
-				return nil, bad(fmt.Errorf("第 %d 篇: %w", len(out)+1, err))
+				return nil, bad(what(len(out)+1, err))
 			}
 			out = append(out, &rec)
 		}

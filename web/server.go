@@ -232,6 +232,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if ra := retryAfter(err); ra != "" {
 		w.Header().Set("Retry-After", ra)
 	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gongkai"`) // RFC 9110 §11.6.1
+	}
 	if isAPI(r) {
 		writeJSON(w, status, map[string]string{"error": msg})
 		return

@@ -196,8 +196,8 @@ func TestWritesNeedToken(t *testing.T) {
 	defer idx.Close()
 	s = New(Options{Token: "s3cret", Log: zerolog.Nop()})
 	s.SetIndex(idx)
-	if r := do(t, s, "POST", "/api/documents", strings.NewReader(doc)); r.status != 401 {
-		t.Errorf("POST without Authorization: %d", r.status)
+	if r := do(t, s, "POST", "/api/documents", strings.NewReader(doc)); r.status != 401 || !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
+		t.Errorf("POST without Authorization: %d, WWW-Authenticate %q", r.status, r.header.Get("WWW-Authenticate"))
 	}
 	if r := do(t, s, "POST", "/api/documents", strings.NewReader(doc), "Authorization", "Bearer wrong"); r.status != 401 {
 		t.Errorf("POST with a wrong token: %d", r.status)
@@ -221,13 +221,25 @@ func TestWritesNeedToken(t *testing.T) {
 	if r := do(t, s, "POST", "/api/documents", strings.NewReader(jsonl), auth...); r.status != 201 || !strings.Contains(r.body, `"indexed":2`) {
 		t.Errorf("POST JSONL: %d %s", r.status, r.body)
 	}
-	// Bad input: 400, and nothing is written.
-	for _, bad := range []string{"", "{not json", `[{"id":"ok-9","title":"好","body":"好。"},{"id":"","title":"无 id"}]`, `{"id":"a/b","title":"x"}`, `[{"id":"d","title":"x"},{"id":"d","title":"y"}]`, `{"id":"x","date":"2026-02-30","title":"t"}`} {
+	// Bad input: 400 saying in Chinese what is wrong, and nothing is
+	// written.
+	for bad, says := range map[string]string{
+		"":          "请求体为空",
+		"{not json": "语法错误",
+		`[{"id":"ok-9","title":"好","body":"好。"},{"id":"","title":"无 id"}]`: "第 2 篇：缺少 id",
+		`{"id":"a/b","title":"x"}`:                        "不允许的字符",
+		`[{"id":"d","title":"x"},{"id":"d","title":"y"}]`: "重复",
+		`{"id":"x","date":"2026-02-30","title":"t"}`:      "不是 YYYY-MM-DD",
+		`{"id":5,"title":"t"}`:                            "字段 id 的值应为字符串",
+		`["a"]`:                                           "应为 JSON 对象",
+	} {
 		r := do(t, s, "POST", "/api/documents", strings.NewReader(bad), auth...)
 		if r.status != 400 {
 			t.Errorf("POST %.30q: %d %s", bad, r.status, r.body)
 		}
-		jsonError(t, r)
+		if msg := jsonError(t, r); !strings.Contains(msg, says) {
+			t.Errorf("POST %.30q: %q does not say %q", bad, msg, says)
+		}
 	}
 	if _, err := idx.Document(ctx, "ok-9"); err == nil {
 		t.Error("a batch with a bad document was partly written")

@@ -134,7 +134,7 @@ func TestIndexReportsBadFiles(t *testing.T) {
 	if !strings.Contains(out, "文档 1（新增或更新 1") || !strings.Contains(out, "失败 3") {
 		t.Errorf("summary: %s", out)
 	}
-	for _, want := range []string{"bad.jsonl:2", "bad JSON", "missing.txt", "no such file", "notes.doc", "unsupported file type"} {
+	for _, want := range []string{"bad.jsonl:2", "JSON 有误", "missing.txt", "找不到", "notes.doc", "不支持的文件类型"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("warnings lack %q:\n%s", want, errOut)
 		}
