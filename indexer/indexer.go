@@ -429,11 +429,16 @@ func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (*S
 		d := it.doc
 		h := d.Hash()
 		if o, ok := seen[d.ID]; ok {
-			sum.Skipped++
-			if o.hash != h {
-				it.where.Err = fmt.Errorf("id %s 已从 %s 读入（内容不同），此篇跳过", d.ID, o.where)
-				sum.Problems = append(sum.Problems, it.where)
+			if o.hash == h {
+				sum.Skipped++ // the same document twice
+				continue
 			}
+			// Another document under the same id (two pages named
+			// index.html in different folders): it is not indexed, and
+			// the run says so, not just that it skipped something.
+			sum.Failed++
+			it.where.Err = fmt.Errorf("id %s 已从 %s 读入（内容不同），此篇未索引：同一批输入中的文档须有不同的 id（网页与文本文件以文件名为 id）", d.ID, o.where)
+			sum.Problems = append(sum.Problems, it.where)
 			continue
 		}
 		where := it.where.Path

@@ -84,3 +84,24 @@ func TestOpenSearchRebuildWithFailures(t *testing.T) {
 		t.Errorf("searches after a failed rebuild find %d, before %d", after, before)
 	}
 }
+
+// Two pages that would take the same id (index.html in two folders) are
+// not both indexed, and the run fails saying why instead of reporting one
+// as skipped.
+func TestSameFileNameTwice(t *testing.T) {
+	in := t.TempDir()
+	for i, dir := range []string{"a", "b"} {
+		if err := os.MkdirAll(filepath.Join(in, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		page := fmt.Sprintf("<html><head><title>第%d个网页</title></head><body><p>这是第%d个网站的首页正文，内容各不相同。</p></body></html>", i+1, i+1)
+		if err := writeFile(filepath.Join(in, dir, "index.html"), page); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, err := runCLI(t, "index", "--index", filepath.Join(t.TempDir(), "index"), in)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.Code != 1 || !strings.Contains(out, "失败 1") || !strings.Contains(errOut, "须有不同的 id") {
+		t.Errorf("two index.html: %v\n%s\n%s", err, out, errOut)
+	}
+}
