@@ -16,6 +16,9 @@ type docCache struct {
 	size  int
 	ll    *list.List // front: most recent
 	items map[string]*list.Element
+	// gen counts removals: a document read before a write or delete
+	// committed must not be put after the write removed it.
+	gen uint64
 }
 
 type cacheEntry struct {
@@ -38,13 +41,26 @@ func (c *docCache) get(id string) *search.Document {
 	return nil
 }
 
-func (c *docCache) put(id string, d *search.Document) {
+// generation returns the count of removals, for put.
+func (c *docCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put keeps d, read from the index when the cache was at generation gen;
+// it does nothing if documents were removed since (d may be the version
+// a write has just replaced).
+func (c *docCache) put(id string, d *search.Document, gen uint64) {
 	size := 256
 	for _, p := range d.Paragraphs {
 		size += 2*len(p.Text) + 48
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
 	if e, ok := c.items[id]; ok {
 		c.size -= e.Value.(*cacheEntry).size
 		c.ll.Remove(e)
@@ -63,6 +79,7 @@ func (c *docCache) put(id string, d *search.Document) {
 func (c *docCache) remove(ids ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.gen++
 	for _, id := range ids {
 		if e, ok := c.items[id]; ok {
 			c.size -= e.Value.(*cacheEntry).size

@@ -585,6 +585,7 @@ func (e *Engine) stored(id string) (*search.Document, error) {
 	if d := e.docs.get(id); d != nil {
 		return d, nil
 	}
+	gen := e.docs.generation()
 	d, err := e.idx.Document(id)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", id, err)
@@ -605,7 +606,7 @@ func (e *Engine) stored(id string) (*search.Document, error) {
 	if err := doc.UnmarshalBinary(src); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", id, err)
 	}
-	e.docs.put(id, &doc)
+	e.docs.put(id, &doc, gen)
 	return &doc, nil
 }
 
