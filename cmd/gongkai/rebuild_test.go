@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,6 +52,15 @@ func TestOpenSearchRebuildWithFailures(t *testing.T) {
 		}
 	})
 	engine := []string{"--engine", "opensearch", "--opensearch", urls, "--opensearch-index", alias, "--opensearch-replicas", "-1"}
+	// Reading commands do not create the index they look for.
+	if _, _, err := runCLI(t, append(append([]string{"search"}, engine...), "放管服")...); err == nil || !strings.Contains(err.Error(), "还没有索引") {
+		t.Errorf("search of an alias with no index: %v", err)
+	}
+	if resp, err := http.Get(strings.Split(urls, ",")[0] + "/_alias/" + alias); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a search created the alias: %v %v", err, resp)
+	} else {
+		resp.Body.Close()
+	}
 	if _, _, err := runCLI(t, append(append([]string{"index"}, engine...), "../../testdata/corpus/tests.jsonl")...); err != nil {
 		t.Fatal(err)
 	}

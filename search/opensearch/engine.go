@@ -37,6 +37,10 @@ func version() string { return formatVersion + "/" + analyzer.Fingerprint() }
 // look for, so it must be rebuilt (Options.Rebuild).
 var ErrStale = errors.New("index was built with a different analyzer or format; rebuild it")
 
+// ErrNoIndex is returned by Open with MustExist when the alias points to
+// no index.
+var ErrNoIndex = errors.New("no index behind the alias")
+
 // Defaults of Options.
 const (
 	DefaultIndex           = "gongkai"
@@ -82,6 +86,9 @@ type Options struct {
 	// the alias do not see it until Publish, and Close without Publish
 	// deletes it.
 	Rebuild bool
+	// MustExist makes Open fail with ErrNoIndex when the alias points to
+	// no index, instead of creating one (for commands that only read).
+	MustExist bool
 	// K1 and B are the BM25 parameters of a new index; 0 means DefaultK1
 	// and DefaultB (bleve's).
 	K1, B float64
@@ -251,6 +258,9 @@ func (e *Engine) open(ctx context.Context) error {
 	}
 	switch len(behind) {
 	case 0:
+		if e.opts.MustExist {
+			return fmt.Errorf("opensearch %s: %w", e.alias, ErrNoIndex)
+		}
 		// The first index of an alias has a fixed name, so that servers
 		// starting together on an empty cluster cannot each create one:
 		// creating an index is atomic, and the others find it, alias and

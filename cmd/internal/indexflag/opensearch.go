@@ -2,6 +2,8 @@ package indexflag
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/gongkai/gongkai/search"
@@ -16,8 +18,16 @@ func init() {
 				urls = append(urls, u)
 			}
 		}
-		return opensearch.Open(ctx, opensearch.Options{URLs: urls, Index: f.Alias, Shards: f.Shards, Replicas: f.Replicas,
-			Rebuild: o.Rebuild, Core: o.Core})
+		idx, err := opensearch.Open(ctx, opensearch.Options{URLs: urls, Index: f.Alias, Shards: f.Shards, Replicas: f.Replicas,
+			Rebuild: o.Rebuild, MustExist: !o.Create, Core: o.Core})
+		switch {
+		case errors.Is(err, opensearch.ErrNoIndex):
+			return nil, &userError{fmt.Sprintf("OpenSearch 上还没有索引 %s，请先运行 gongkai index --engine opensearch --opensearch-index %s 路径…", f.Alias, f.Alias), ErrNoIndex}
+		case errors.Is(err, opensearch.ErrStale):
+			return nil, &userError{fmt.Sprintf("OpenSearch 索引 %s 与当前的分词不一致（建索引时用了另一份附加词表，或索引格式已更新）："+
+				"请给出建索引时的同一词表（--lexicon），或运行 gongkai index --rebuild --engine opensearch --opensearch-index %s 路径… 重建", f.Alias, f.Alias), err}
+		}
+		return idx, err
 	}
 }
 
