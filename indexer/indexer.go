@@ -357,15 +357,20 @@ func ReadAll(ctx context.Context, paths []string, opt Options) ([]*search.Docume
 // new and changed documents are written, unchanged ones are skipped, files
 // and records that cannot be read are reported in the summary and
 // skipped. Only a failure to write the index stops the run.
-func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (*Summary, error) {
+func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (sum *Summary, err error) {
 	start := time.Now()
+	defer func() {
+		if sum != nil {
+			sum.Seconds = time.Since(start).Seconds() // stopped runs too
+		}
+	}()
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 100
 	}
 	if opt.BatchBytes <= 0 {
 		opt.BatchBytes = 2 << 20
 	}
-	sum := &Summary{}
+	sum = &Summary{}
 	src := filesOf(opt)
 	files := collect(src, paths, sum)
 	sum.Files = len(files)
@@ -465,6 +470,5 @@ func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (*S
 		return sum, err
 	}
 	sort.SliceStable(sum.Problems, func(i, j int) bool { return sum.Problems[i].Path < sum.Problems[j].Path })
-	sum.Seconds = time.Since(start).Seconds()
 	return sum, nil
 }

@@ -23,16 +23,16 @@ func CheckReady(ctx context.Context, readyURL string) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, readyURL, nil)
 	if err != nil {
-		return fmt.Errorf("health check: %w", err)
+		return fmt.Errorf("健康检查：地址有误：%w", err)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("health check: %w", err)
+		return fmt.Errorf("健康检查：无法连接 %s（服务没有运行，或地址不对）：%w", readyURL, err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("health check: %s answers %d: %s", readyURL, resp.StatusCode, body)
+		return fmt.Errorf("健康检查：%s 返回 %d，服务尚未就绪：%s", readyURL, resp.StatusCode, body)
 	}
 	return nil
 }

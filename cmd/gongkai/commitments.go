@@ -49,6 +49,9 @@ func cmdCommitments(ctx context.Context, args []string, stdout, stderr io.Writer
 		fs.Usage()
 		return &exitError{Code: 2, Err: errors.New("需要 --agency 和 --year")}
 	}
+	if *k < 1 || *k > 10 {
+		return &exitError{Code: 2, Err: fmt.Errorf("--follow-ups 应在 1–10 之间（收到 %d）", *k)}
+	}
 	if *status != "" && !commitments.KnownStatus(*status) {
 		return &exitError{Code: 2, Err: fmt.Errorf("未知状态 %q（可用: 有回应、待核对、未见回应、尚无回顾）", *status)}
 	}
@@ -120,7 +123,15 @@ func printReport(w io.Writer, r *commitments.Report, color bool) {
 	} else {
 		fmt.Fprintf(w, "回顾 %d 年的文件：%s\n", r.Year, strings.Join(reviews, "、"))
 	}
-	fmt.Fprintf(w, "共 %d 项：有回应 %d，待核对 %d，未见回应 %d", len(r.Commitments),
+	total := 0
+	for _, c := range r.Counts {
+		total += c
+	}
+	fmt.Fprintf(w, "共 %d 项", total)
+	if len(r.Commitments) != total {
+		fmt.Fprintf(w, "（以下列出 %d 项）", len(r.Commitments))
+	}
+	fmt.Fprintf(w, "：有回应 %d，待核对 %d，未见回应 %d",
 		r.Counts[commitments.Answered], r.Counts[commitments.Unclear], r.Counts[commitments.Unanswered])
 	if n := r.Counts[commitments.NoReview]; n > 0 {
 		fmt.Fprintf(w, "，尚无回顾 %d", n)

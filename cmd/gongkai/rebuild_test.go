@@ -115,3 +115,22 @@ func TestSameFileNameTwice(t *testing.T) {
 		t.Errorf("two index.html: %v\n%s\n%s", err, out, errOut)
 	}
 }
+
+// commitments checks --follow-ups itself (a server it asks would answer a
+// 400 about a parameter the user never typed) and its summary counts all
+// items, saying how many it lists.
+func TestCommitmentsListing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, _, err := runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := runCLI(t, "commitments", "--index", dir, "--agency", "重庆", "--year", "2025", "--follow-ups", "20")
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.Code != 2 || !strings.Contains(err.Error(), "--follow-ups") {
+		t.Errorf("--follow-ups 20: %v", err)
+	}
+	out, _, err := runCLI(t, "commitments", "--index", dir, "--agency", "重庆", "--year", "2025", "-n", "1")
+	if err != nil || !strings.Contains(out, "（以下列出 1 项）") || strings.Contains(out, "共 1 项") {
+		t.Errorf("-n 1: %v\n%.400s", err, out)
+	}
+}

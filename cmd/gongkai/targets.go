@@ -23,11 +23,11 @@ func cmdTargets(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("targets", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	ix := indexflag.Add(fs)
-	agency := fs.String("agency", "", "government: 国务院, 浙江, 浙江省人民政府 …")
-	year := fs.Int("year", 0, "the year the targets were set for (0: every year)")
-	indicator := fs.String("indicator", "", "one indicator only: 经济增长, GDP, 城镇调查失业率 …")
-	asJSON := fs.Bool("json", false, "print the report JSON")
-	extra := fs.String("indicators", "", "an extra indicator table (the format of search/targets/indicators.tsv)")
+	agency := fs.String("agency", "", "机关：国务院、浙江、浙江省人民政府……")
+	year := fs.Int("year", 0, "目标所针对的年份（0 为全部年份）")
+	indicator := fs.String("indicator", "", "只看一个指标：经济增长、GDP、城镇调查失业率……")
+	asJSON := fs.Bool("json", false, "输出 JSON")
+	extra := fs.String("indicators", "", "附加指标表（格式同 search/targets/indicators.tsv）")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, `用法: gongkai targets --agency 机关 [--year 年份] [--indicator 指标] [--json] [--indicators 文件] [--index DIR]
 
@@ -43,7 +43,7 @@ func cmdTargets(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if len(rest) > 0 {
 		fs.Usage()
-		return &exitError{Code: 2, Err: fmt.Errorf("unexpected arguments: %s", strings.Join(rest, " "))}
+		return &exitError{Code: 2, Err: fmt.Errorf("多余的参数：%s", strings.Join(rest, " "))}
 	}
 	if strings.TrimSpace(*agency) == "" {
 		fs.Usage()
