@@ -58,7 +58,7 @@ func (c *unitCache) get(text string) ([]Unit, bool) {
 // put keeps the units of text, letting go of the least recently used
 // beyond unitCacheBytes.
 func (c *unitCache) put(text string, us []Unit) {
-	size := 40*len(us) + 96
+	size := 40*len(us) + len(text) + 96 // the entry keeps its text alive too
 	if size > unitCacheBytes/4 {
 		return
 	}

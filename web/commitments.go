@@ -7,9 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/search/commitments"
-	"github.com/gongkai/gongkai/search/targets"
 )
 
 // commitmentsParams reads agency, year, status and n for the commitments
@@ -45,10 +43,11 @@ func (s *Server) commitmentsReport(r *http.Request, agency string, year int, sta
 	if idx == nil {
 		return nil, errNotReady
 	}
-	tr, err := newCommitmentsTracker(idx, n)
+	tt, err := s.targetsTracker()
 	if err != nil {
 		return nil, err
 	}
+	tr := &commitments.Tracker{Index: idx, FollowUps: n, Quantitative: tt.Judge()}
 	rep, err := tr.Report(r.Context(), agency, year)
 	if err != nil {
 		return nil, err
@@ -218,12 +217,3 @@ func (s *Server) serveCommitmentsPageErr(r *http.Request) (*commitmentsPage, int
 	return p, http.StatusOK
 }
 
-// newCommitmentsTracker returns the commitments tracker whose numeric
-// commitments are judged by their targets and results.
-func newCommitmentsTracker(idx search.Index, followUps int) (*commitments.Tracker, error) {
-	tt, err := targets.New(idx, targets.Options{})
-	if err != nil {
-		return nil, err
-	}
-	return &commitments.Tracker{Index: idx, FollowUps: followUps, Quantitative: tt.Judge()}, nil
-}

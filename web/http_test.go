@@ -164,9 +164,9 @@ func TestDocumentCaching(t *testing.T) {
 func TestMethodNotAllowed(t *testing.T) {
 	s := newServer(t, "")
 	for _, c := range []struct{ method, target, allow string }{
-		{"POST", "/api/search?q=x", "GET"},
+		{"POST", "/api/search?q=x", "GET, HEAD"},
 		{"DELETE", "/search", "GET, HEAD"},
-		{"POST", "/api/documents/x", "GET, DELETE"},
+		{"POST", "/api/documents/x", "GET, HEAD, DELETE"},
 		{"GET", "/api/documents", "POST"},
 		{"PUT", "/feed?q=x", "GET, HEAD"},
 	} {
@@ -174,6 +174,18 @@ func TestMethodNotAllowed(t *testing.T) {
 		if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != c.allow {
 			t.Errorf("%s %s: %d Allow %q, want 405 Allow %q", c.method, c.target, r.status, r.header.Get("Allow"), c.allow)
 		}
+	}
+	// HEAD is answered wherever GET is (the headers, no body).
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	resp, err := http.Head(hs.URL + "/api/search?q=" + q("放管服"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || len(body) != 0 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("HEAD /api/search: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
 }
 
