@@ -216,4 +216,3 @@ func (s *Server) serveCommitmentsPageErr(r *http.Request) (*commitmentsPage, int
 	}
 	return p, http.StatusOK
 }
-
