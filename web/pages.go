@@ -159,7 +159,8 @@ func searchURL(q string, extra ...string) string {
 
 func (s *Server) serveHome(w http.ResponseWriter, r *http.Request) {
 	if q := strings.TrimSpace(r.URL.Query().Get("q")); q != "" {
-		http.Redirect(w, r, searchURL(q), http.StatusFound)
+		qv := r.URL.Query()
+		http.Redirect(w, r, searchURL(q, "sort", qv.Get("sort"), "mode", qv.Get("mode")), http.StatusFound)
 		return
 	}
 	s.renderHome(w, r)
@@ -460,8 +461,22 @@ func (s *Server) serveSearchPageErr(r *http.Request) (*searchPage, int) {
 	p.Description += "，找到 " + strconv.Itoa(res.Total) + " 条结果"
 	p.First = (res.Page-1)*res.Size + 1
 	p.Last = p.First + len(res.Hits) - 1
+	// A hit links its document with the search to return to.
+	back := url.Values{"q": {q}}
+	for k, v := range map[string]string{"sort": sortBy, "mode": mode} {
+		if v != "" {
+			back.Set(k, v)
+		}
+	}
+	if res.Page > 1 {
+		back.Set("page", strconv.Itoa(res.Page))
+	}
+	if req.Size != 0 && req.Size != search.DefaultSize {
+		back.Set("size", strconv.Itoa(req.Size))
+	}
+	docQuery := "?" + back.Encode()
 	for _, h := range res.Hits {
-		hv := hitView{Title: h.Title, URL: docPath(h.ID) + "?q=" + url.QueryEscape(q), Date: h.Date, DateTime: h.Date, Matched: h.Matched}
+		hv := hitView{Title: h.Title, URL: docPath(h.ID) + docQuery, Date: h.Date, DateTime: h.Date, Matched: h.Matched}
 		if hv.Date == "" {
 			hv.Date = undatedYear(h.Date, h.Year, h.YearFrom)
 		}
@@ -472,7 +487,7 @@ func (s *Server) serveSearchPageErr(r *http.Request) (*searchPage, int) {
 		}
 		for i, sec := range h.Sections {
 			sv := sectionView{Role: search.RoleNames[sec.Role], Path: sec.Path, Paragraph: sec.Paragraph, Snippet: template.HTML(sec.Snippet),
-				URL: docPath(h.ID) + "?q=" + url.QueryEscape(q) + "#p-" + strconv.Itoa(sec.Paragraph)}
+				URL: docPath(h.ID) + docQuery + "#p-" + strconv.Itoa(sec.Paragraph)}
 			if i == 0 {
 				hv.URL = sv.URL
 			}
@@ -736,7 +751,8 @@ func (s *Server) serveDocPageErr(r *http.Request) (*docPage, error) {
 	p.Citation = documentCitation(d) + " " + p.Permalink
 	p.CitationGBT = d.CitationGBT(0, accessed, p.Permalink)
 	if p.Query != "" {
-		p.Back = searchURL(p.Query)
+		qv := r.URL.Query()
+		p.Back = searchURL(p.Query, "sort", qv.Get("sort"), "mode", qv.Get("mode"), "page", qv.Get("page"), "size", qv.Get("size"))
 	}
 	p.Versions = s.docVersions(r, d)
 	p.Targets = s.docTargets(d)

@@ -541,3 +541,29 @@ func TestPagePastTheEnd(t *testing.T) {
 		t.Errorf("page 50: %d\n%.2000s", r.status, r.body)
 	}
 }
+
+// From a document back to the results keeps the search as it was: sort,
+// mode and page.
+func TestBackToResultsKeepsTheSearch(t *testing.T) {
+	s := newServer(t, "")
+	page := do(t, s, "GET", "/search?q="+q("营商环境")+"&sort=date&page=2&size=5", nil).body
+	m := regexp.MustCompile(`href="(/doc/[^"#]+)`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no document link on page 2")
+	}
+	doc := do(t, s, "GET", html.UnescapeString(m[1]), nil).body
+	back := regexp.MustCompile(`<p class="back"><a href="([^"]+)"`).FindStringSubmatch(doc)
+	if back == nil {
+		t.Fatal("no way back to the results")
+	}
+	u, err := url.Parse(html.UnescapeString(back[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := u.Query(); v.Get("q") != "营商环境" || v.Get("sort") != "date" || v.Get("page") != "2" || v.Get("size") != "5" {
+		t.Errorf("back to %s", u)
+	}
+	if r := do(t, s, "GET", "/?q="+q("营商环境")+"&sort=date", nil); !strings.Contains(r.header.Get("Location"), "sort=date") {
+		t.Errorf("home redirect drops the sort: %s", r.header.Get("Location"))
+	}
+}
