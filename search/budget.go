@@ -28,6 +28,10 @@ const maxClientBudgets = 4096
 
 type clientKey struct{}
 
+// chargedKey marks a context whose heavy work is already charged to its
+// client as a whole (Core.Charge).
+type chargedKey struct{}
+
 // WithClient returns ctx naming the client a search is for (the web
 // front end passes its address). Heavy searches of one named client share
 // a time budget (Options.ClientHeavyShare); searches without a client,
@@ -36,7 +40,12 @@ func WithClient(ctx context.Context, client string) context.Context {
 	return context.WithValue(ctx, clientKey{}, client)
 }
 
+// clientOf returns the client whose budget a search counts against: none
+// inside work charged as a whole.
 func clientOf(ctx context.Context) string {
+	if ctx.Value(chargedKey{}) != nil {
+		return ""
+	}
 	s, _ := ctx.Value(clientKey{}).(string)
 	return s
 }

@@ -193,6 +193,26 @@ func (c *Core) Matches(ctx context.Context, q *Query, doc *Document) ([]Span, er
 	return locateDoc(ctx, doc, p), nil
 }
 
+// Charge runs fn, heavy work for the client of ctx that is more than one
+// search (a commitments or targets report makes hundreds), within the
+// core's deadline: it counts against the client's heavy-search budget as
+// one heavy search — refused with a *BusyError when the client is over
+// it while others are searching — and the searches fn makes are not
+// counted again (they still take the heavy slots they need).
+func (c *Core) Charge(ctx context.Context, fn func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Deadline)
+	defer cancel()
+	client := clientOf(ctx)
+	others := c.running.Add(1) - 1
+	defer c.running.Add(-1)
+	if err := c.budgets.start(client, others > 0); err != nil {
+		return err
+	}
+	start := time.Now()
+	defer func() { c.budgets.end(client, time.Since(start)) }()
+	return fn(context.WithValue(ctx, chargedKey{}, true))
+}
+
 // Search runs q and shapes the result of the contract.
 func (c *Core) Search(ctx context.Context, q *Query, req *Request) (*Result, error) {
 	start := time.Now()

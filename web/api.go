@@ -76,6 +76,19 @@ func (s *Server) runSearch(r *http.Request, req search.Request) (*search.Result,
 	return res, err
 }
 
+// charged runs fn, a report that makes many searches, as one heavy search
+// of the client of r (search.Core.Charge): within the search deadline
+// and the client's heavy-search budget.
+func (s *Server) charged(r *http.Request, fn func(context.Context) error) error {
+	ctx := search.WithClient(r.Context(), s.client(r))
+	if c, ok := s.index().(interface {
+		Charge(context.Context, func(context.Context) error) error
+	}); ok {
+		return c.Charge(ctx, fn)
+	}
+	return fn(ctx)
+}
+
 // client names the client of r for its heavy-search budget: its address
 // (an IPv6 address by its /64, which one subscriber usually holds whole),
 // or, behind a proxy, the address the proxy saw.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -48,7 +49,11 @@ func (s *Server) commitmentsReport(r *http.Request, agency string, year int, sta
 		return nil, err
 	}
 	tr := &commitments.Tracker{Index: idx, FollowUps: n, Quantitative: tt.Judge()}
-	rep, err := tr.Report(r.Context(), agency, year)
+	var rep *commitments.Report
+	err = s.charged(r, func(ctx context.Context) (err error) {
+		rep, err = tr.Report(ctx, agency, year)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

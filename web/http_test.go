@@ -392,6 +392,17 @@ func TestHeavySearchBudget(t *testing.T) {
 	if r := from(s, "192.0.2.1:4003", "/api/search?q="+q("放管服")); r.status != http.StatusOK {
 		t.Errorf("a keyword of the same client: %d %s", r.status, r.body)
 	}
+	// Reports that make many searches count as one heavy search.
+	report := "/api/commitments?agency=" + q("重庆市") + "&year=2025"
+	if r := from(s, "192.0.2.1:4006", report); r.status != http.StatusTooManyRequests {
+		t.Errorf("a commitments report of the client over its budget: %d", r.status)
+	}
+	if r := from(s, "192.0.2.3:4000", report); r.status != http.StatusOK {
+		t.Errorf("a commitments report of another client: %d %.200s", r.status, r.body)
+	}
+	if r := from(s, "192.0.2.3:4001", report); r.status != http.StatusTooManyRequests {
+		t.Errorf("a second report at once of that client, now over its budget: %d", r.status)
+	}
 	if r := from(s, "192.0.2.2:4000", question); r.status != http.StatusOK {
 		t.Errorf("another client: %d %s", r.status, r.body)
 	}

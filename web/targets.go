@@ -104,7 +104,12 @@ func (s *Server) serveTargetsAPIErr(r *http.Request) (*targets.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.targetsReport(r.Context(), agency, year, indicator)
+	var rep *targets.Report
+	err = s.charged(r, func(ctx context.Context) (err error) {
+		rep, err = s.targetsReport(ctx, agency, year, indicator)
+		return err
+	})
+	return rep, err
 }
 
 func (s *Server) serveTargetsChart(w http.ResponseWriter, r *http.Request) {
@@ -134,7 +139,11 @@ func (s *Server) serveTargetsChartErr(r *http.Request) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	series, err := tr.Series(r.Context(), agency, indicator)
+	var series *targets.Series
+	err = s.charged(r, func(ctx context.Context) (err error) {
+		series, err = tr.Series(ctx, agency, indicator)
+		return err
+	})
 	if errors.Is(err, targets.ErrUnknownIndicator) {
 		return nil, unknownIndicator(indicator, tr.Table())
 	}
@@ -396,7 +405,11 @@ func (s *Server) serveTargetsPageErr(r *http.Request) (*targetsPage, int) {
 
 	// One report over every year and indicator: it gives the years and
 	// indicators to choose from, the rows shown and the chart.
-	rep, err := tr.Report(r.Context(), agency, 0, "")
+	var rep *targets.Report
+	err = s.charged(r, func(ctx context.Context) (err error) {
+		rep, err = tr.Report(ctx, agency, 0, "")
+		return err
+	})
 	if err != nil {
 		return fail(err)
 	}
