@@ -1,8 +1,10 @@
 package analyzer
 
 import (
+	"container/list"
 	"math/rand"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -204,5 +206,24 @@ func TestUnitsCache(t *testing.T) {
 	recentUnits.mu.Unlock()
 	if size > unitCacheBytes || n != recentUnits.ll.Len() {
 		t.Fatalf("cache holds %d bytes in %d entries (list %d), bound %d", size, n, recentUnits.ll.Len(), unitCacheBytes)
+	}
+}
+
+// The unit cache counts what it evicts as it counted it when put (texts
+// longer than their units, such as Latin or digit runs, included): a
+// count that drifted left an empty list over the bound, and the next put
+// failed on it.
+func TestUnitCacheAccounting(t *testing.T) {
+	c := &unitCache{ll: list.New(), items: map[unitCacheKey]*list.Element{}}
+	for i := range 3 * unitCacheBytes / (1 << 20) {
+		text := strings.Repeat("x", 1<<20) + strconv.Itoa(i) // few units, long text
+		c.put(text, make([]Unit, 8))
+	}
+	sum := 0
+	for e := c.ll.Front(); e != nil; e = e.Next() {
+		sum += e.Value.(*unitCacheEntry).size
+	}
+	if c.size != sum || c.size > unitCacheBytes || c.ll.Len() == 0 {
+		t.Errorf("cache counts %d bytes, its %d entries hold %d, bound %d", c.size, c.ll.Len(), sum, unitCacheBytes)
 	}
 }

@@ -36,6 +36,7 @@ type unitCacheEntry struct {
 	key   unitCacheKey
 	text  string
 	units []Unit
+	size  int // what put counted for it
 }
 
 // recentUnits is the cache Units uses.
@@ -68,13 +69,13 @@ func (c *unitCache) put(text string, us []Unit) {
 	if _, ok := c.items[k]; ok {
 		return
 	}
-	c.items[k] = c.ll.PushFront(&unitCacheEntry{key: k, text: text, units: us})
+	c.items[k] = c.ll.PushFront(&unitCacheEntry{key: k, text: text, units: us, size: size})
 	c.size += size
-	for c.size > unitCacheBytes {
+	for c.size > unitCacheBytes && c.ll.Len() > 0 {
 		last := c.ll.Back()
 		ent := last.Value.(*unitCacheEntry)
 		c.ll.Remove(last)
 		delete(c.items, ent.key)
-		c.size -= 40*len(ent.units) + 96
+		c.size -= ent.size
 	}
 }
