@@ -121,6 +121,7 @@ func (s *Server) executePage(w http.ResponseWriter, name string, data any) ([]by
 type errorPage struct {
 	basePage
 	Status  int
+	Heading string
 	Message string
 }
 

@@ -567,3 +567,12 @@ func TestBackToResultsKeepsTheSearch(t *testing.T) {
 		t.Errorf("home redirect drops the sort: %s", r.header.Get("Location"))
 	}
 }
+
+// An error page says in words what went wrong, in its heading and title.
+func TestErrorPageSaysWhat(t *testing.T) {
+	s := newServer(t, "")
+	r := do(t, s, "GET", "/doc/no-such-document", nil)
+	if r.status != http.StatusNotFound || !strings.Contains(r.body, "<h1>没有找到") || !strings.Contains(r.body, "<title>没有找到 - ") {
+		t.Errorf("404 page: %d\n%.600s", r.status, r.body)
+	}
+}

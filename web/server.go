@@ -239,7 +239,29 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, status, map[string]string{"error": msg})
 		return
 	}
-	s.renderPage(w, r, status, "error", &errorPage{basePage: s.base(r, ""), Status: status, Message: msg})
+	title := statusTitle(status)
+	s.renderPage(w, r, status, "error", &errorPage{basePage: s.base(r, title), Status: status, Heading: title, Message: msg})
+}
+
+// statusTitle names an error status for a page's heading and title.
+func statusTitle(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "请求有误"
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return "没有权限"
+	case http.StatusNotFound:
+		return "没有找到"
+	case http.StatusMethodNotAllowed:
+		return "不支持的请求方法"
+	case http.StatusRequestEntityTooLarge:
+		return "请求内容过大"
+	case http.StatusTooManyRequests:
+		return "请求过于频繁"
+	case http.StatusServiceUnavailable:
+		return "服务暂时不可用"
+	}
+	return "服务器出错"
 }
 
 // retryAfter is the Retry-After of the answer to err, or "": while the
