@@ -157,11 +157,27 @@ func JSONProblem(err error) error {
 	case errors.As(err, &te) && te.Field != "":
 		return fmt.Errorf("字段 %s 的值应为%s", te.Field, jsonKind(te.Type.Kind()))
 	case errors.As(err, &te):
-		return fmt.Errorf("应为 JSON 对象，收到的是%s", te.Value)
+		return fmt.Errorf("应为 JSON 对象，收到的是%s", jsonValueName(te.Value))
 	case errors.As(err, &se):
 		return fmt.Errorf("语法错误（第 %d 字节附近）", se.Offset)
 	}
 	return err
+}
+
+// jsonValueName names a JSON value as encoding/json describes it
+// ("number", "string" …).
+func jsonValueName(v string) string {
+	switch {
+	case strings.HasPrefix(v, "number"):
+		return "数字"
+	case v == "string":
+		return "字符串"
+	case v == "array":
+		return "数组"
+	case v == "bool":
+		return "true 或 false"
+	}
+	return v
 }
 
 // jsonKind names the JSON value a Go kind takes.

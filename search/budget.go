@@ -26,6 +26,13 @@ const (
 // clients whose budget is full again are forgotten.
 const maxClientBudgets = 4096
 
+// clientHeavyInFlight is how many heavy searches one client may have
+// started at once (running or waiting for a slot) while others search:
+// its budget is charged when a search ends, so forty sent at once would
+// otherwise all pass; a few at once are people behind one address (an
+// office, a campus, a carrier's NAT).
+const clientHeavyInFlight = 4
+
 type clientKey struct{}
 
 // chargedKey marks a context whose heavy work is already charged to its
@@ -63,15 +70,14 @@ func (e *BusyError) Error() string {
 
 // budgets is a token bucket of heavy-search time per client: a client
 // starts with burst, earns rate seconds per second up to burst, and
-// spends the time its heavy searches hold a slot. While the server is
-// busy, a client may also have at most inflight heavy searches started
-// (running or waiting for a slot): its budget is charged when a search
-// ends, so many sent at once would otherwise all pass.
+// spends the time its heavy searches hold a slot. While other clients
+// search, a client may also have at most clientHeavyInFlight heavy
+// searches started. It also counts each client's searches running, to
+// tell whether other clients are searching.
 type budgets struct {
-	rate     float64
-	burst    time.Duration
-	inflight int
-	now      func() time.Time
+	rate  float64
+	burst time.Duration
+	now   func() time.Time
 
 	mu      sync.Mutex
 	clients map[string]*budget
@@ -81,6 +87,7 @@ type budget struct {
 	credit  time.Duration
 	at      time.Time
 	running int // heavy searches started and not ended
+	active  int // searches of any kind running (enter/leave)
 }
 
 // newBudgets returns the budgets of clients that may each hold share of
@@ -96,7 +103,35 @@ func newBudgets(share float64, slots int, burst time.Duration) *budgets {
 		burst = DefaultClientHeavyBurst
 	}
 	rate := share * float64(max(slots, 1))
-	return &budgets{rate: rate, burst: burst, inflight: max(1, int(math.Ceil(rate))), now: time.Now, clients: map[string]*budget{}}
+	return &budgets{rate: rate, burst: burst, now: time.Now, clients: map[string]*budget{}}
+}
+
+// enter counts a search of client as running and returns how many of its
+// searches run now, this one included; leave must follow.
+func (bs *budgets) enter(client string) int {
+	if bs == nil || client == "" {
+		return 1
+	}
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	b := bs.clients[client]
+	if b == nil {
+		b = bs.add(client, bs.now())
+	}
+	b.active++
+	return b.active
+}
+
+// leave ends a search counted by enter.
+func (bs *budgets) leave(client string) {
+	if bs == nil || client == "" {
+		return
+	}
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	if b := bs.clients[client]; b != nil {
+		b.active--
+	}
 }
 
 // refill brings b's credit up to now; the caller holds mu.
@@ -107,7 +142,8 @@ func (bs *budgets) refill(b *budget, now time.Time) {
 }
 
 // start lets client start a heavy search, or says how long it must wait;
-// a server that is not busy lets it start whatever its budget. Every
+// when no other client is searching (busy false) it starts whatever its
+// budget. Every
 // start without an error must be followed by one end.
 func (bs *budgets) start(client string, busy bool) error {
 	if bs == nil || client == "" {
@@ -126,7 +162,7 @@ func (bs *budgets) start(client string, busy bool) error {
 			wait := time.Duration(math.Ceil(float64(-b.credit)/bs.rate)) + time.Millisecond
 			return &BusyError{RetryAfter: wait}
 		}
-		if b.running >= bs.inflight {
+		if b.running >= clientHeavyInFlight {
 			return &BusyError{RetryAfter: time.Second}
 		}
 	}
@@ -162,7 +198,7 @@ func (bs *budgets) add(client string, now time.Time) *budget {
 			if len(bs.clients) < maxClientBudgets*3/4 {
 				break // room for a while before the next sweep
 			}
-			if b.running == 0 && b.credit > 0 {
+			if b.running == 0 && b.active == 0 && b.credit > 0 {
 				delete(bs.clients, k)
 			}
 		}
@@ -178,7 +214,7 @@ func (bs *budgets) add(client string, now time.Time) *budget {
 func (bs *budgets) forgetFull(now time.Time) {
 	for k, b := range bs.clients {
 		bs.refill(b, now)
-		if b.credit >= bs.burst && b.running == 0 {
+		if b.credit >= bs.burst && b.running == 0 && b.active == 0 {
 			delete(bs.clients, k)
 		}
 	}

@@ -60,22 +60,44 @@ func TestClientBudget(t *testing.T) {
 }
 
 // Searches sent at once are charged only when they end, so a client may
-// have only so many started while the server is busy.
+// have only a few started while others search (people behind one address
+// may ask at the same moment; forty at once are no people).
 func TestClientBudgetInFlight(t *testing.T) {
 	bs := newBudgets(0.25, 1, time.Hour)
-	if err := bs.start("a", true); err != nil {
-		t.Fatal(err)
+	for i := range clientHeavyInFlight {
+		if err := bs.start("a", true); err != nil {
+			t.Fatalf("search %d of %d at once: %v", i+1, clientHeavyInFlight, err)
+		}
 	}
 	var busy *BusyError
 	if err := bs.start("a", true); !errors.As(err, &busy) {
-		t.Fatalf("a second search at once on a busy server: %v", err)
+		t.Fatalf("one more at once on a busy server: %v", err)
 	}
 	if err := bs.start("b", true); err != nil {
 		t.Errorf("another client is refused: %v", err)
 	}
 	bs.end("a", time.Millisecond)
 	if err := bs.start("a", true); err != nil {
-		t.Errorf("refused after its search ended: %v", err)
+		t.Errorf("refused after one of its searches ended: %v", err)
+	}
+}
+
+// A client's own searches are no "others": enter counts them.
+func TestClientSearchesCounted(t *testing.T) {
+	bs := newBudgets(0, 1, 0)
+	if n := bs.enter("a"); n != 1 {
+		t.Errorf("first search of a: %d", n)
+	}
+	if n := bs.enter("a"); n != 2 {
+		t.Errorf("second search of a: %d", n)
+	}
+	bs.leave("a")
+	bs.leave("a")
+	if n := bs.enter("a"); n != 1 {
+		t.Errorf("after both ended: %d", n)
+	}
+	if n := bs.enter(""); n != 1 {
+		t.Errorf("an unnamed caller: %d", n)
 	}
 }
 

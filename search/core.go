@@ -30,10 +30,11 @@ type Options struct {
 	HeavySlots int
 	// ClientHeavyShare is the share of the heavy slots' time that the
 	// heavy searches of one client (named by WithClient) may hold on
-	// average, after ClientHeavyBurst of heavy work at once. While other searches
-	// are running, a client over its budget gets a *BusyError for heavy
-	// searches until it has earned time again. 0 means
-	// DefaultClientHeavyShare; negative, no limit.
+	// average, after ClientHeavyBurst of heavy work at once. While other
+	// clients' searches are running, a client over its budget (or with
+	// four heavy searches started) gets a *BusyError for heavy searches
+	// until it has earned time again. 0 means DefaultClientHeavyShare;
+	// negative, no limit.
 	ClientHeavyShare float64
 	// ClientHeavyBurst is the heavy-search time a client may spend at
 	// once; 0 means DefaultClientHeavyBurst.
@@ -65,7 +66,7 @@ type Core struct {
 	heavy   chan struct{}
 	budgets *budgets
 	// running counts the searches under way: a client's heavy-search
-	// budget counts only when others are running.
+	// budget counts only when other clients' searches are running.
 	running atomic.Int64
 }
 
@@ -203,14 +204,28 @@ func (c *Core) Charge(ctx context.Context, fn func(context.Context) error) error
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Deadline)
 	defer cancel()
 	client := clientOf(ctx)
-	others := c.running.Add(1) - 1
-	defer c.running.Add(-1)
-	if err := c.budgets.start(client, others > 0); err != nil {
+	busy := c.enter(client)
+	defer c.leave(client)
+	if err := c.budgets.start(client, busy); err != nil {
 		return err
 	}
 	start := time.Now()
 	defer func() { c.budgets.end(client, time.Since(start)) }()
 	return fn(context.WithValue(ctx, chargedKey{}, true))
+}
+
+// enter counts a search of client as running and reports whether
+// searches of other clients are running too (a client's heavy-search
+// budget counts only then); leave must follow.
+func (c *Core) enter(client string) (othersSearching bool) {
+	all := c.running.Add(1)
+	mine := c.budgets.enter(client)
+	return all > int64(mine)
+}
+
+func (c *Core) leave(client string) {
+	c.budgets.leave(client)
+	c.running.Add(-1)
 }
 
 // Search runs q and shapes the result of the contract.
@@ -222,11 +237,11 @@ func (c *Core) Search(ctx context.Context, q *Query, req *Request) (*Result, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Deadline)
 	defer cancel()
-	others := c.running.Add(1) - 1
-	defer c.running.Add(-1)
+	client := clientOf(ctx)
+	busy := c.enter(client)
+	defer c.leave(client)
 	if p.heavy {
-		client := clientOf(ctx)
-		if err := c.budgets.start(client, others > 0); err != nil {
+		if err := c.budgets.start(client, busy); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
 		select {

@@ -46,3 +46,26 @@ func TestRunSharesOneDeadline(t *testing.T) {
 		}
 	}
 }
+
+// busyIndex finds nothing as typed and refuses the relaxed search for the
+// client's budget, as the core does for a client over its share.
+type busyIndex struct{ stepIndex }
+
+func (b *busyIndex) Search(ctx context.Context, q *Query, req *Request) (*Result, error) {
+	if q.Relaxed {
+		return nil, &BusyError{RetryAfter: time.Second}
+	}
+	return &Result{}, nil
+}
+
+func (b *busyIndex) Suggest(ctx context.Context, q *Query) (string, error) { return "放管服", nil }
+
+// A keyword search is no costly search to refuse: when its relaxed retry
+// is over the client's budget, the answer is what it found as typed, and
+// its suggestion.
+func TestRunRelaxedOverBudget(t *testing.T) {
+	res, err := Run(context.Background(), &busyIndex{}, Request{Query: "放官服 改革"})
+	if err != nil || res.Relaxed || res.Suggestion != "放管服" {
+		t.Errorf("%+v, %v", res, err)
+	}
+}

@@ -220,10 +220,13 @@ func Run(ctx context.Context, idx Index, req Request) (*Result, error) {
 		rq.Question, rq.QuestionText, rq.Relaxed = true, q.PlainText(), true
 		relaxed, err := idx.Search(ctx, &rq, &req)
 		var qe *QueryError
+		var be *BusyError
 		switch {
-		case errors.As(err, &qe):
-			// Over a question's limits: the user typed no question, so
-			// the answer is what the query as typed found (nothing).
+		case errors.As(err, &qe), errors.As(err, &be):
+			// Over a question's limits, or the client's budget for
+			// costly searches: the user typed no question, so the answer
+			// is what the query as typed found (nothing, and perhaps a
+			// suggestion).
 		case err != nil:
 			return nil, err
 		default:

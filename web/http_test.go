@@ -342,7 +342,9 @@ func TestAccessLogCoversEveryRequest(t *testing.T) {
 // a fresh budget.
 func TestHeavySearchBudget(t *testing.T) {
 	held := &heldEngine{Engine: sharedIdx.Engine(), hold: 2, gate: make(chan struct{}), started: make(chan struct{}, 64)}
-	core := search.NewCore(held, search.Options{ClientHeavyShare: 1e-6, ClientHeavyBurst: time.Nanosecond})
+	// A deadline the held searches cannot reach while the test runs
+	// (they must keep other clients searching to the end).
+	core := search.NewCore(held, search.Options{ClientHeavyShare: 1e-6, ClientHeavyBurst: time.Nanosecond, Deadline: time.Hour})
 	from := func(s *Server, addr, target string, headers ...string) response {
 		t.Helper()
 		req := httptest.NewRequest("GET", target, nil)
@@ -443,4 +445,31 @@ func (e *heldEngine) Search(ctx context.Context, req *search.EngineRequest) (*se
 		}
 	}
 	return e.Engine.Search(ctx, req)
+}
+
+// People behind one address (an office, a carrier's NAT) who ask at the
+// same moment, with nobody else searching, are not told to wait.
+func TestHeavySearchBudgetOneAddress(t *testing.T) {
+	held := &heldEngine{Engine: sharedIdx.Engine(), hold: 1, gate: make(chan struct{}), started: make(chan struct{}, 8)}
+	core := search.NewCore(held, search.Options{ClientHeavyShare: 1e-6, ClientHeavyBurst: time.Nanosecond, Deadline: time.Hour, HeavySlots: 4})
+	s := New(Options{Log: zerolog.Nop()})
+	s.SetIndex(core)
+	question := "/api/search?q=" + q("公司拖欠工资怎么办")
+	get := func(addr string) int {
+		req := httptest.NewRequest("GET", question, nil)
+		req.RemoteAddr = addr
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		return w.Code
+	}
+	first := make(chan int, 1)
+	go func() { first <- get("198.51.100.1:1000") }()
+	<-held.started // the first question is in the engine
+	if code := get("198.51.100.1:1001"); code != http.StatusOK {
+		t.Errorf("a second question from the same address, nobody else searching: %d", code)
+	}
+	close(held.gate)
+	if code := <-first; code != http.StatusOK {
+		t.Errorf("the first question: %d", code)
+	}
 }

@@ -1,6 +1,9 @@
 package bleve
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/gongkai/gongkai/search"
@@ -21,5 +24,25 @@ func TestDocCacheKeepsNoStaleVersion(t *testing.T) {
 	c.put("a", old, c.generation())
 	if d := c.get("a"); d == nil {
 		t.Error("a document read after the last write is not cached")
+	}
+}
+
+// A rebuild removes an index that cannot be opened any more (a damaged
+// file is what a rebuild is for).
+func TestRemoveDamagedIndex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	idx, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	if err := os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Remove(context.Background(), dir); err != nil {
+		t.Fatalf("remove a damaged index: %v", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the damaged index is still there: %v", err)
 	}
 }

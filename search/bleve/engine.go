@@ -44,10 +44,13 @@ func IsIndex(dir string) bool {
 	return err == nil
 }
 
-// Remove deletes the index in dir (to rebuild it). It refuses a folder that
-// does not look like a bleve index, and an index another process holds (a
-// *LockedError after DefaultLockTimeout: deleting it would leave that
-// process serving deleted files, and writing segments into the new one).
+// Remove deletes the index in dir (to rebuild it). A folder that does not
+// look like a bleve index is left alone (nothing to remove). An index
+// another process holds is refused with a *LockedError after
+// DefaultLockTimeout (deleting it would leave that process serving
+// deleted files, and writing segments into the new one); one that cannot
+// be opened for another reason — an old format, a damaged file — is what
+// a rebuild is for, and is deleted.
 func Remove(ctx context.Context, dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
 		if os.IsNotExist(err) {
@@ -56,13 +59,13 @@ func Remove(ctx context.Context, dir string) error {
 		return err
 	}
 	e, err := OpenEngine(ctx, dir, Options{})
+	var le *LockedError
 	switch {
-	case errors.Is(err, ErrStale):
-		// Opened (nobody holds it) and closed: an old format is what a
-		// rebuild is for.
-	case err != nil:
+	case errors.As(err, &le):
 		return err
-	default:
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case err == nil:
 		if err := e.Close(); err != nil {
 			return err
 		}

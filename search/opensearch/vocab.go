@@ -36,8 +36,10 @@ func (e *Engine) Similar(ctx context.Context, field, term, prefix string, edits 
 				"suggest_mode":  "always",
 				"max_edits":     max(1, min(edits, 2)), // what Lucene allows
 				"prefix_length": utf8.RuneCountInString(prefix),
-				// Defaults that suit English words: any length, any
-				// frequency here.
+				// Lifted defaults that suit English words: words of any
+				// length; a correction is sought only for a word no
+				// document holds, so the input's own frequency (at most
+				// one document, as 1.0 reads) never stops it.
 				"min_word_length": 1,
 				"max_term_freq":   1.0,
 				"min_doc_freq":    0,
