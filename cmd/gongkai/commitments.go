@@ -33,8 +33,10 @@ func cmdCommitments(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintln(stderr, `用法: gongkai commitments --agency 机关 --year 年份 [--json] [-n N] [--follow-ups K] [--status 状态] [--index DIR]
 
 列出该机关工作报告中为该年度作出的部署（承诺），以及其后报告回顾该年度的段落中
-与之对应的回应。状态: 有回应（得分 ≥ 0.45）、待核对（0.10–0.45，需人工阅读候选段落）、
-未见回应（< 0.10）、尚无回顾（索引中还没有回顾该年度的报告）。`)
+与之对应的回应。状态: 有回应（回顾中有一句写到这项部署的要点：其加权关键词的 80% 以上，
+或 25% 以上且不更像另一项部署；有数量目标的按目标与实际完成数判断）、待核对（列出最接近
+的段落，需人工阅读判断）、未见回应（回顾中几乎没有它的关键词，或写到的是另一项部署）、
+尚无回顾（索引中还没有回顾该年度的报告）。每项部署后注明判断的理由。`)
 		fs.PrintDefaults()
 	}
 	rest, err := parseArgs(fs, args)

@@ -134,3 +134,17 @@ func TestCommitmentsListing(t *testing.T) {
 		t.Errorf("-n 1: %v\n%.400s", err, out)
 	}
 }
+
+// targets says in Chinese which governments a name could mean, and exits
+// 2 as for any bad argument (as commitments does).
+func TestTargetsAmbiguousAgency(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, _, err := runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := runCLI(t, "targets", "--index", dir, "--agency", "人民政府")
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.Code != 2 || !strings.Contains(err.Error(), "对应多个政府") {
+		t.Errorf("an ambiguous agency: %v", err)
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gongkai/gongkai/cmd/internal/indexflag"
 	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/search/commitments"
 	"github.com/gongkai/gongkai/search/targets"
 )
 
@@ -94,6 +95,10 @@ func cmdTargets(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err == nil {
 			r, err = tr.Report(ctx, *agency, *year, *indicator)
 		}
+	}
+	var ae *commitments.AmbiguousError
+	if errors.As(err, &ae) {
+		return &exitError{Code: 2, Err: fmt.Errorf("“%s”对应多个政府：%s，请写出全称", ae.Name, strings.Join(ae.Candidates, "、"))}
 	}
 	if err != nil {
 		return err

@@ -400,3 +400,23 @@ func TestWordDiff(t *testing.T) {
 		t.Errorf("width change marked: %q / %q", a, b)
 	}
 }
+
+// Texts that differ only in full-width and ASCII punctuation between
+// clauses (；and ;) are the same text, not changed sentences.
+func TestCompareASCIISemicolon(t *testing.T) {
+	mk := func(id, body string) *search.Document {
+		d, err := indexer.FromRecord(&indexer.Record{ID: id, Title: ptrTo("学校安全条例"), Body: ptrTo(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	a := mk("a", "第十条 学校应当告知学生可能造成伤害的危险；按照学生不同年龄开展安全教育，建立规章制度。")
+	b := mk("b", "第十条 学校应当告知学生可能造成伤害的危险;按照学生不同年龄开展安全教育，建立规章制度。")
+	d := Compare(a, b)
+	if n := d.Counts.Sentences.Changed + d.Counts.Sentences.Added + d.Counts.Sentences.Removed; n != 0 {
+		t.Errorf("；against ; : %+v", d.Counts)
+	}
+}
+
+func ptrTo(s string) *string { return &s }

@@ -62,7 +62,7 @@ func headingKey(h string) string {
 
 // sentenceEnds end a sentence; closers that follow one stay with it.
 func isSentenceEnd(r rune) bool {
-	return r == '。' || r == '！' || r == '？' || r == '；' || r == '!' || r == '?'
+	return r == '。' || r == '！' || r == '？' || r == '；' || r == '!' || r == '?' || r == ';'
 }
 
 func isCloser(r rune) bool {

@@ -76,8 +76,12 @@ func tailPattern(ind *Indicator, mode wording, bare bool) string {
 }
 
 // notBefore are words that make a name part of another quantity when they
-// come right before it: 人均地区生产总值, 海洋生产总值.
-var notBefore = []string{"人均", "单位", "万元", "海洋", "民营", "数字", "县域", "全员", "农林牧渔业", "服务业", "工业"}
+// come right before it: 人均地区生产总值, 海洋生产总值, 农村居民人均可支配
+// 收入 (rural residents only), 跨境电商进出口 (e-commerce only), 开发区规上
+// 工业增加值 (development zones only). Names that begin with such a word
+// (城镇调查失业率) are matched whole before this applies.
+var notBefore = []string{"人均", "单位", "万元", "海洋", "民营", "数字", "县域", "全员", "农林牧渔业", "服务业", "工业",
+	"城镇", "农村", "城乡", "跨境电商", "电商", "服务", "开发区", "园区"}
 
 // mention is an indicator and its number found in a sentence.
 type mention struct {
