@@ -143,8 +143,7 @@ func (bs *budgets) refill(b *budget, now time.Time) {
 
 // start lets client start a heavy search, or says how long it must wait;
 // when no other client is searching (busy false) it starts whatever its
-// budget. Every
-// start without an error must be followed by one end.
+// budget. Every start without an error must be followed by one end.
 func (bs *budgets) start(client string, busy bool) error {
 	if bs == nil || client == "" {
 		return nil
