@@ -22,11 +22,7 @@ import (
 // keyword search) and reads the stored id of every hit it returns; here
 // facet values, dates and ids come from arrays kept per snapshot.
 func (e *Engine) collect(ctx context.Context, q query.Query, req *search.EngineRequest) (*search.EngineResult, error) {
-	ix, err := e.idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := ix.Reader()
+	r, err := e.reader()
 	if err != nil {
 		return nil, err
 	}

@@ -130,14 +130,20 @@ func (e *Engine) boolean(b *search.Bool, filters []search.Node) (query.Query, er
 	return query.NewBooleanQuery(must, should, not), nil
 }
 
-// commonTerms returns up to max terms of field that start with prefix,
-// those in the most documents first.
-func (e *Engine) commonTerms(field, prefix string, max int) ([]string, error) {
+// reader returns a reader of the index's current snapshot; the caller
+// closes it.
+func (e *Engine) reader() (index.IndexReader, error) {
 	ix, err := e.idx.Advanced()
 	if err != nil {
 		return nil, err
 	}
-	r, err := ix.Reader()
+	return ix.Reader()
+}
+
+// commonTerms returns up to max terms of field that start with prefix,
+// those in the most documents first.
+func (e *Engine) commonTerms(field, prefix string, max int) ([]string, error) {
+	r, err := e.reader()
 	if err != nil {
 		return nil, err
 	}
@@ -175,11 +181,7 @@ func (e *Engine) commonTerms(field, prefix string, max int) ([]string, error) {
 // within edits characters of term, and how many documents hold each
 // (search.Vocabulary).
 func (e *Engine) Similar(ctx context.Context, field, term, prefix string, edits int) ([]search.FacetValue, error) {
-	ix, err := e.idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := ix.Reader()
+	r, err := e.reader()
 	if err != nil {
 		return nil, err
 	}
