@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,10 +16,7 @@ import (
 // gongkai compare on the test corpus: the two versions of 上海市优化营商环境条例
 // and Chongqing's work reports of 2025 and 2026.
 func TestCompareCommand(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "index")
-	if _, _, err := runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl"); err != nil {
-		t.Fatal(err)
-	}
+	dir := testIndex(t)
 	out, _, err := runCLI(t, "compare", "--index", dir, "lrb-ecbaccb7f6", "lrb-6b9c8b2c12")
 	if err != nil {
 		t.Fatal(err)

@@ -31,6 +31,16 @@ func runCLI(t *testing.T, args ...string) (string, string, error) {
 	return out.String(), errb.String(), err
 }
 
+// testIndex indexes the test corpus into a new folder and returns it.
+func testIndex(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, _, err := runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 func TestParseArgs(t *testing.T) {
 	fs := flag.NewFlagSet("x", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -147,10 +157,7 @@ func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o64
 // commitments go through the server, index and serve say who holds it
 // and stop within seconds.
 func TestHeldIndex(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "index")
-	if _, _, err := runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl"); err != nil {
-		t.Fatal(err)
-	}
+	dir := testIndex(t)
 	held, err := bleve.OpenWith(context.Background(), dir, bleve.Options{Owner: bleve.Owner{Command: "gongkai serve"}})
 	if err != nil {
 		t.Fatal(err)
@@ -210,10 +217,7 @@ func TestCommandLineConventions(t *testing.T) {
 			t.Errorf("%s --help prints no usage: %.200s", cmd, errOut)
 		}
 	}
-	dir := filepath.Join(t.TempDir(), "index")
-	if _, _, err := runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl"); err != nil {
-		t.Fatal(err)
-	}
+	dir := testIndex(t)
 	_, _, err := runCLI(t, "search", "--index", dir, "--jsno", "放管服")
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.Code != 2 || !strings.Contains(err.Error(), "未知参数 --jsno") {

@@ -18,10 +18,7 @@ import (
 // A misspelt path stops a rebuild before the index is deleted; without
 // --rebuild it is reported and the rest indexed (TestIndexReportsBadFiles).
 func TestIndexMissingPath(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "index")
-	if _, _, err := runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl"); err != nil {
-		t.Fatal(err)
-	}
+	dir := testIndex(t)
 	_, _, err := runCLI(t, "index", "--rebuild", "--index", dir, "../../testdata/corpus/no-such-file.jsonl")
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.Code != 2 || !strings.Contains(err.Error(), "找不到") {
@@ -120,10 +117,7 @@ func TestSameFileNameTwice(t *testing.T) {
 // 400 about a parameter the user never typed) and its summary counts all
 // items, saying how many it lists.
 func TestCommitmentsListing(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "index")
-	if _, _, err := runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl"); err != nil {
-		t.Fatal(err)
-	}
+	dir := testIndex(t)
 	_, _, err := runCLI(t, "commitments", "--index", dir, "--agency", "重庆", "--year", "2025", "--follow-ups", "20")
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.Code != 2 || !strings.Contains(err.Error(), "--follow-ups") {
@@ -138,10 +132,7 @@ func TestCommitmentsListing(t *testing.T) {
 // targets says in Chinese which governments a name could mean, and exits
 // 2 as for any bad argument (as commitments does).
 func TestTargetsAmbiguousAgency(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "index")
-	if _, _, err := runCLI(t, "index", "--index", dir, "../../testdata/corpus/tests.jsonl"); err != nil {
-		t.Fatal(err)
-	}
+	dir := testIndex(t)
 	_, _, err := runCLI(t, "targets", "--index", dir, "--agency", "人民政府")
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.Code != 2 || !strings.Contains(err.Error(), "对应多个政府") {
