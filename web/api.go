@@ -79,14 +79,20 @@ func (s *Server) runSearch(r *http.Request, req search.Request) (*search.Result,
 // charged runs fn, a report that makes many searches, as one heavy search
 // of the client of r (search.Core.Charge): within the search deadline
 // and the client's heavy-search budget.
-func (s *Server) charged(r *http.Request, fn func(context.Context) error) error {
+func charged[T any](s *Server, r *http.Request, fn func(context.Context) (T, error)) (T, error) {
 	ctx := search.WithClient(r.Context(), s.client(r))
-	if c, ok := s.index().(interface {
+	c, ok := s.index().(interface {
 		Charge(context.Context, func(context.Context) error) error
-	}); ok {
-		return c.Charge(ctx, fn)
+	})
+	if !ok {
+		return fn(ctx)
 	}
-	return fn(ctx)
+	var out T
+	err := c.Charge(ctx, func(ctx context.Context) (err error) {
+		out, err = fn(ctx)
+		return err
+	})
+	return out, err
 }
 
 // client names the client of r for its heavy-search budget: its address

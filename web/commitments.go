@@ -49,11 +49,7 @@ func (s *Server) commitmentsReport(r *http.Request, agency string, year int, sta
 		return nil, err
 	}
 	tr := &commitments.Tracker{Index: idx, FollowUps: n, Quantitative: tt.Judge()}
-	var rep *commitments.Report
-	err = s.charged(r, func(ctx context.Context) (err error) {
-		rep, err = tr.Report(ctx, agency, year)
-		return err
-	})
+	rep, err := charged(s, r, func(ctx context.Context) (*commitments.Report, error) { return tr.Report(ctx, agency, year) })
 	if err != nil {
 		return nil, err
 	}

@@ -104,12 +104,9 @@ func (s *Server) serveTargetsAPIErr(r *http.Request) (*targets.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rep *targets.Report
-	err = s.charged(r, func(ctx context.Context) (err error) {
-		rep, err = s.targetsReport(ctx, agency, year, indicator)
-		return err
+	return charged(s, r, func(ctx context.Context) (*targets.Report, error) {
+		return s.targetsReport(ctx, agency, year, indicator)
 	})
-	return rep, err
 }
 
 func (s *Server) serveTargetsChart(w http.ResponseWriter, r *http.Request) {
@@ -139,11 +136,7 @@ func (s *Server) serveTargetsChartErr(r *http.Request) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var series *targets.Series
-	err = s.charged(r, func(ctx context.Context) (err error) {
-		series, err = tr.Series(ctx, agency, indicator)
-		return err
-	})
+	series, err := charged(s, r, func(ctx context.Context) (*targets.Series, error) { return tr.Series(ctx, agency, indicator) })
 	if errors.Is(err, targets.ErrUnknownIndicator) {
 		return nil, unknownIndicator(indicator, tr.Table())
 	}
@@ -405,11 +398,7 @@ func (s *Server) serveTargetsPageErr(r *http.Request) (*targetsPage, int) {
 
 	// One report over every year and indicator: it gives the years and
 	// indicators to choose from, the rows shown and the chart.
-	var rep *targets.Report
-	err = s.charged(r, func(ctx context.Context) (err error) {
-		rep, err = tr.Report(ctx, agency, 0, "")
-		return err
-	})
+	rep, err := charged(s, r, func(ctx context.Context) (*targets.Report, error) { return tr.Report(ctx, agency, 0, "") })
 	if err != nil {
 		return fail(err)
 	}
