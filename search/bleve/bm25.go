@@ -110,7 +110,8 @@ type bm25Searcher struct {
 	heap      []*bm25Reader // readers that are not exhausted, min first
 	started   bool
 	score     bool
-	locations bool // report the positions of the terms (for highlights)
+	locations bool     // report the positions of the terms (for highlights)
+	pos       []uint64 // scratch: one term's positions
 
 	// Term at a time: the summed score of each document (by internal
 	// number), which documents match, and the next to report.
@@ -212,9 +213,10 @@ func (s *bm25Searcher) emit(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch,
 			score += r.idfW * tf * (k1 + 1) / (tf + k1*(1-b+b*length/r.avgLen))
 		}
 		if s.locations {
-			for _, v := range r.curr.Vectors {
+			s.pos = positionsOf(s.pos[:0], r.curr.Vectors)
+			for _, p := range s.pos {
 				rv.FieldTermLocations = append(rv.FieldTermLocations, bsearch.FieldTermLocation{
-					Field: r.field, Term: r.term, Location: bsearch.Location{Pos: v.Pos},
+					Field: r.field, Term: r.term, Location: bsearch.Location{Pos: p},
 				})
 			}
 		}

@@ -28,7 +28,7 @@ import (
 // formatVersion changes whenever the way documents become index terms or
 // stored sections changes (paragraph splitting, section roles); an index
 // of another version must be rebuilt.
-const formatVersion = "gongkai-6"
+const formatVersion = "gongkai-7"
 
 // ErrStale is returned by Open for an index built by another version of
 // gongkai or with another lexicon: its terms no longer match what queries

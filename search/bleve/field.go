@@ -16,6 +16,16 @@ import (
 // one array, and the work happens in Analyze, which bleve runs on its
 // analysis workers, in parallel with the rest of a batch.
 //
+// A term's positions in a field are one bleve location (see locate):
+// its first position, and the gaps to the next ones as the location's
+// array positions. zap writes five numbers for every location (field,
+// position, start, end, count of array positions) and one for each array
+// position, so this stores a gram occurring n times in a document in
+// about 7+2(n-1) bytes instead of 7n, and keeps one location object per
+// term in memory instead of one per occurrence. Only this package's
+// searchers read the positions (positionsOf decodes them); nothing else
+// in gongkai asks bleve for term vectors.
+//
 // A field with no terms is a placeholder: every document carries every
 // indexed field, so that all segments have the same fields and bleve
 // merges them by copying postings instead of decoding and re-encoding
@@ -127,26 +137,98 @@ func (f *termsField) Analyze() {
 		out[t] = &freqs[s]
 	}
 	if located > 0 {
-		locs := make([]index.TokenLocation, located)
-		ptrs := make([]*index.TokenLocation, located)
-		off := 0
-		for s, c := range counts {
-			freqs[s].Locations = ptrs[off : off : off+int(c)]
-			off += int(c)
-		}
-		for i := range locs {
-			l := &locs[i]
-			l.Position = i + 1
-			if f.pos != nil {
-				l.Position = int(f.pos[i])
-			}
-			fr := &freqs[ids[i]]
-			fr.Locations = append(fr.Locations, l)
-		}
+		f.locate(freqs, ids[:located], counts)
 	}
 	for s := range freqs {
 		freqs[s].SetFrequency(int(all[s]))
 	}
 	f.freqs = out
 	f.terms, f.pos = nil, nil
+}
+
+// locate gives each located term one location holding all its positions:
+// the first as the location's position, the gaps to the others as its
+// array positions, in order. ids are the located terms' indexes into
+// freqs, counts their located occurrences. When the field's positions go
+// down somewhere (no analysis makes such fields), every occurrence is a
+// location of its own, as bleve would store it; positionsOf reads both.
+func (f *termsField) locate(freqs []index.TokenFreq, ids []int32, counts []int32) {
+	posOf := func(i int) int {
+		if f.pos != nil {
+			return int(f.pos[i])
+		}
+		return i + 1
+	}
+	if f.pos != nil {
+		for i := 1; i < len(ids); i++ {
+			if f.pos[i] < f.pos[i-1] {
+				f.locateEach(freqs, ids, counts, posOf)
+				return
+			}
+		}
+	}
+	terms := 0
+	for _, c := range counts {
+		if c > 0 {
+			terms++
+		}
+	}
+	locs := make([]index.TokenLocation, terms)
+	ptrs := make([]*index.TokenLocation, terms)
+	gaps := make([]uint64, len(ids)-terms)
+	n, off := 0, 0
+	for s, c := range counts {
+		if c == 0 {
+			continue
+		}
+		l := &locs[n]
+		l.Position = -1
+		l.ArrayPositions = gaps[off : off : off+int(c)-1]
+		ptrs[n] = l
+		freqs[s].Locations = ptrs[n : n+1 : n+1]
+		n++
+		off += int(c) - 1
+	}
+	last := make([]int32, len(counts))
+	for i, s := range ids {
+		p := posOf(i)
+		l := freqs[s].Locations[0]
+		if l.Position < 0 {
+			l.Position = p
+		} else {
+			l.ArrayPositions = append(l.ArrayPositions, uint64(int32(p)-last[s]))
+		}
+		last[s] = int32(p)
+	}
+}
+
+// locateEach gives every located occurrence a location of its own.
+func (f *termsField) locateEach(freqs []index.TokenFreq, ids []int32, counts []int32, posOf func(int) int) {
+	locs := make([]index.TokenLocation, len(ids))
+	ptrs := make([]*index.TokenLocation, len(ids))
+	off := 0
+	for s, c := range counts {
+		freqs[s].Locations = ptrs[off : off : off+int(c)]
+		off += int(c)
+	}
+	for i := range locs {
+		l := &locs[i]
+		l.Position = posOf(i)
+		fr := &freqs[ids[i]]
+		fr.Locations = append(fr.Locations, l)
+	}
+}
+
+// positionsOf appends to buf the positions of a term in a document that
+// its term vectors hold (see termsField), in order.
+func positionsOf(buf []uint64, vs []*index.TermFieldVector) []uint64 {
+	for _, v := range vs {
+		p := v.Pos
+		buf = append(buf, p)
+		for _, gap := range v.ArrayPositions {
+			p += gap
+			buf = append(buf, p)
+		}
+	}
+	return buf
 }

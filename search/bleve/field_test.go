@@ -39,7 +39,12 @@ func describe(tfs index.TokenFrequencies) map[string]string {
 	for term, tf := range tfs {
 		var pos []int
 		for _, l := range tf.Locations {
-			pos = append(pos, l.Position)
+			p := l.Position
+			pos = append(pos, p)
+			for _, gap := range l.ArrayPositions {
+				p += int(gap)
+				pos = append(pos, p)
+			}
 		}
 		out[term] = fmt.Sprintf("%s %d %v", tf.Term, tf.Frequency(), pos)
 	}
@@ -79,12 +84,15 @@ func TestTermsFieldMatchesBleve(t *testing.T) {
 		if fr.Frequency() != counted[term].Frequency() {
 			t.Fatalf("%q: frequency %d, want %d", term, fr.Frequency(), counted[term].Frequency())
 		}
-		want := 0
+		want, got := 0, 0
 		if l, ok := located[term]; ok {
 			want = len(l.Locations)
 		}
-		if len(fr.Locations) != want {
-			t.Fatalf("%q: %d locations, want %d", term, len(fr.Locations), want)
+		for _, l := range fr.Locations {
+			got += 1 + len(l.ArrayPositions)
+		}
+		if got != want {
+			t.Fatalf("%q: %d positions, want %d", term, got, want)
 		}
 	}
 }
@@ -100,5 +108,34 @@ func BenchmarkTermsField(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		tf := newTermsField(f.Name, optGrams, f)
 		tf.Analyze()
+	}
+}
+
+// Positions a field hands bleve come back from the term vectors a search
+// reads, whether they rise (one location per term, gaps as array
+// positions) or, in a field no analysis makes, go down somewhere (one
+// location per occurrence).
+func TestTermsFieldPositionsRoundTrip(t *testing.T) {
+	for _, f := range []*search.Field{
+		gramField("国务院关于国务院机构改革方案的通知，国务院办公厅"),
+		{Name: search.FieldBodyGrams, Terms: []string{"甲", "乙", "甲", "甲", "乙"}, Positions: []int32{4, 2, 9, 1, 3}},
+	} {
+		want := map[string][]uint64{}
+		for i, term := range f.Terms {
+			want[term] = append(want[term], uint64(f.Positions[i]))
+		}
+		tf := newTermsField(f.Name, optGrams, f)
+		tf.Analyze()
+		for term, fr := range tf.AnalyzedTokenFrequencies() {
+			var vs []*index.TermFieldVector
+			for _, l := range fr.Locations {
+				aps := make([]uint64, len(l.ArrayPositions))
+				copy(aps, l.ArrayPositions)
+				vs = append(vs, &index.TermFieldVector{Pos: uint64(l.Position), ArrayPositions: aps})
+			}
+			if got := positionsOf(nil, vs); fmt.Sprint(got) != fmt.Sprint(want[term]) {
+				t.Errorf("%q: positions %v, want %v", term, got, want[term])
+			}
+		}
 	}
 }

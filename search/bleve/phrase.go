@@ -63,8 +63,9 @@ type phraseReader struct {
 	tfd  *index.TermFieldDoc
 	curr *index.TermFieldDoc
 	key  uint64
-	slot int     // position of the term in the phrase
-	idf  float64 // weight · idf
+	slot int      // position of the term in the phrase
+	idf  float64  // weight · idf
+	pos  []uint64 // scratch: the term's positions in the current document
 }
 
 func (r *phraseReader) next(target uint64, id index.IndexInternalID) error {
@@ -143,20 +144,22 @@ func (s *phraseSearcher) matchStarts() []uint64 {
 			first = r
 		}
 	}
+	for _, r := range s.readers {
+		r.pos = positionsOf(r.pos[:0], r.curr.Vectors)
+	}
 	idx := make([]int, len(s.readers))
-	for _, v := range first.curr.Vectors {
-		p := v.Pos
+	for _, p := range first.pos {
 		ok := true
 		for ri, r := range s.readers {
 			if r.slot == 0 {
 				continue
 			}
 			want := p + uint64(r.slot)
-			vs := r.curr.Vectors
-			for idx[ri] < len(vs) && vs[idx[ri]].Pos < want {
+			ps := r.pos
+			for idx[ri] < len(ps) && ps[idx[ri]] < want {
 				idx[ri]++
 			}
-			if idx[ri] >= len(vs) || vs[idx[ri]].Pos != want {
+			if idx[ri] >= len(ps) || ps[idx[ri]] != want {
 				ok = false
 				break
 			}
