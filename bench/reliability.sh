@@ -168,9 +168,9 @@ fi
 # --- 4b. throughput while hostile queries run -----------------------------
 # The worst shapes, one after another, beside the 8 clients of the soak
 # (each from its own loopback address, the hostile client from 127.0.0.1):
-# heavy searches take at most one core fewer than the machine has, and one
-# client's heavy searches a quarter of that while others search (429
-# beyond), so the clients' throughput should hold.
+# searches run in turn, as many at once as the machine has cores, and one
+# client's heavy searches may hold a quarter of that time while others
+# search (429 beyond), so the clients' throughput should hold.
 ( while :; do "$LAB" hostile --url "$URL" --ceiling 1h --random 0 >/dev/null 2>&1 || true; done ) &
 hpid=$!
 beside_ok=true

@@ -23,10 +23,17 @@ type Options struct {
 	// means DefaultDeadline. A search that runs out answers an error
 	// that wraps context.DeadlineExceeded.
 	Deadline time.Duration
+	// SearchSlots is how many searches may run at once; the others wait
+	// their turn, in the order they came, within their deadline. Searches
+	// that all run at once share the CPUs, so each takes as long as all
+	// of them, and a question among many cheap searches waits longest;
+	// run in turn, a search takes its own time plus its wait. 0 means
+	// the number of CPUs; negative, no limit (an engine whose searches
+	// mostly wait on another machine, such as OpenSearch, sets that).
+	SearchSlots int
 	// HeavySlots is how many heavy searches (questions, single
 	// characters, many clauses) may run at once; others wait their turn
-	// within their deadline, so that cheap searches keep flowing. 0
-	// means one less than the number of CPUs, at least one.
+	// within their deadline. 0 means the number of CPUs.
 	HeavySlots int
 	// ClientHeavyShare is the share of the heavy slots' time that the
 	// heavy searches of one client (named by WithClient) may hold on
@@ -63,6 +70,7 @@ type Core struct {
 	engine  Engine
 	ranking Ranking
 	opts    Options
+	slots   chan struct{} // one per running search; nil: no limit
 	heavy   chan struct{}
 	budgets *budgets
 	// running counts the searches under way: a client's heavy-search
@@ -81,8 +89,14 @@ func NewCore(engine Engine, o Options) *Core {
 	if c.opts.Deadline <= 0 {
 		c.opts.Deadline = DefaultDeadline
 	}
+	if c.opts.SearchSlots == 0 {
+		c.opts.SearchSlots = runtime.GOMAXPROCS(0)
+	}
+	if c.opts.SearchSlots > 0 {
+		c.slots = make(chan struct{}, c.opts.SearchSlots)
+	}
 	if c.opts.HeavySlots <= 0 {
-		c.opts.HeavySlots = max(runtime.GOMAXPROCS(0)-1, 1)
+		c.opts.HeavySlots = runtime.GOMAXPROCS(0)
 	}
 	if c.opts.Workers <= 0 {
 		c.opts.Workers = runtime.GOMAXPROCS(0)
@@ -253,6 +267,15 @@ func (c *Core) Search(ctx context.Context, q *Query, req *Request) (*Result, err
 			}()
 		case <-ctx.Done():
 			c.budgets.end(client, 0)
+			return nil, fmt.Errorf("search: waiting for a slot: %w", ctx.Err())
+		}
+	}
+	if c.slots != nil {
+		// Channel senders wait in order of arrival.
+		select {
+		case c.slots <- struct{}{}:
+			defer func() { <-c.slots }()
+		case <-ctx.Done():
 			return nil, fmt.Errorf("search: waiting for a slot: %w", ctx.Err())
 		}
 	}

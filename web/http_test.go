@@ -344,7 +344,7 @@ func TestHeavySearchBudget(t *testing.T) {
 	held := &heldEngine{Engine: sharedIdx.Engine(), hold: 2, gate: make(chan struct{}), started: make(chan struct{}, 64)}
 	// A deadline the held searches cannot reach while the test runs
 	// (they must keep other clients searching to the end).
-	core := search.NewCore(held, search.Options{ClientHeavyShare: 1e-6, ClientHeavyBurst: time.Nanosecond, Deadline: time.Hour})
+	core := search.NewCore(held, search.Options{ClientHeavyShare: 1e-6, ClientHeavyBurst: time.Nanosecond, Deadline: time.Hour, SearchSlots: -1})
 	from := func(s *Server, addr, target string, headers ...string) response {
 		t.Helper()
 		req := httptest.NewRequest("GET", target, nil)
@@ -451,7 +451,7 @@ func (e *heldEngine) Search(ctx context.Context, req *search.EngineRequest) (*se
 // same moment, with nobody else searching, are not told to wait.
 func TestHeavySearchBudgetOneAddress(t *testing.T) {
 	held := &heldEngine{Engine: sharedIdx.Engine(), hold: 1, gate: make(chan struct{}), started: make(chan struct{}, 8)}
-	core := search.NewCore(held, search.Options{ClientHeavyShare: 1e-6, ClientHeavyBurst: time.Nanosecond, Deadline: time.Hour, HeavySlots: 4})
+	core := search.NewCore(held, search.Options{ClientHeavyShare: 1e-6, ClientHeavyBurst: time.Nanosecond, Deadline: time.Hour, HeavySlots: 4, SearchSlots: -1})
 	s := New(Options{Log: zerolog.Nop()})
 	s.SetIndex(core)
 	question := "/api/search?q=" + q("公司拖欠工资怎么办")

@@ -145,7 +145,13 @@ func Open(ctx context.Context, o Options) (*search.Core, error) {
 	if err != nil {
 		return nil, err
 	}
-	return search.NewCore(e, o.Core), nil
+	core := o.Core
+	if core.SearchSlots == 0 {
+		// A search here mostly waits on the cluster: taking turns by
+		// this machine's CPUs would only cap the throughput.
+		core.SearchSlots = -1
+	}
+	return search.NewCore(e, core), nil
 }
 
 // validName is what an alias may be called here (OpenSearch index names
