@@ -56,6 +56,15 @@ func Units(text string) []Unit {
 	return us
 }
 
+// KnownUnits returns the units of text when Units has kept them (see
+// unitCache), without analysing it otherwise.
+func KnownUnits(text string) ([]Unit, bool) {
+	if len(text) < unitCacheMinBytes {
+		return nil, false
+	}
+	return recentUnits.get(text)
+}
+
 // unitsOf computes the units of text.
 func unitsOf(text string) []Unit {
 	f := Fold(text)

@@ -32,6 +32,13 @@ func locate(ctx context.Context, doc *Document, locs []locator) []Span {
 	off := 0
 	analysed := 0
 	cand := make([]locator, 0, len(locs))
+	// In a document within the analysis budget, paragraphs may be matched
+	// in any order and way without changing what is found.
+	size := 0
+	for _, p := range doc.Paragraphs {
+		size += len(p.Text)
+	}
+	whole := size <= MaxAnalyzedBytes
 	for i, p := range doc.Paragraphs {
 		start := off
 		off += len(p.Text) + 1
@@ -71,11 +78,18 @@ func locate(ctx context.Context, doc *Document, locs []locator) []Span {
 				}
 				continue
 			}
-			if folded == "" {
-				folded = analyzer.FoldString(p.Text)
+			if units == nil && whole {
+				// Units kept from an earlier search: matching them is
+				// cheaper than folding the text to rule the paragraph out.
+				units, _ = analyzer.KnownUnits(p.Text)
 			}
-			if !l.m.MayMatchFolded(folded) {
-				continue
+			if units == nil {
+				if folded == "" {
+					folded = analyzer.FoldString(p.Text)
+				}
+				if !l.m.MayMatchFolded(folded) {
+					continue
+				}
 			}
 			if units == nil {
 				text := p.Text

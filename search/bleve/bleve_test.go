@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -221,5 +222,50 @@ func TestBM25TermAtATime(t *testing.T) {
 				t.Fatalf("%s: score %v term at a time, %v merged", id, summed[id], s)
 			}
 		}
+	}
+}
+
+// A search shows the same sections, snippets and highlights the first
+// time its documents are read (their paragraphs analysed) and the next
+// time (their units kept from the first).
+func TestSearchSameWithKnownUnits(t *testing.T) {
+	ctx := context.Background()
+	idx, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if err := idx.Put(ctx, testDocs(t)); err != nil {
+		t.Fatal(err)
+	}
+	queries := []string{"营商环境", "\"人民政府\"", "政府 工作 报告", "公司拖欠工资怎么办", "法治政府建设", "高质量发展 -疫情"}
+	run := func() []string {
+		var out []string
+		for _, q := range queries {
+			for _, mode := range []string{search.ModeDocuments, search.ModePassages} {
+				res, err := search.Run(ctx, idx, search.Request{Query: q, Page: 1, Size: 10, Mode: mode})
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.TookMS = 0
+				b, err := json.Marshal(res)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, string(b))
+			}
+		}
+		return out
+	}
+	first, again := run(), run()
+	sections := 0
+	for i := range first {
+		if first[i] != again[i] {
+			t.Errorf("query %q (%d): the second answer differs from the first", queries[i/2], i%2)
+		}
+		sections += strings.Count(first[i], `"snippet"`)
+	}
+	if sections == 0 {
+		t.Fatal("no sections shown: nothing was located")
 	}
 }
