@@ -141,5 +141,6 @@ func (d *Document) UnmarshalBinary(b []byte) error {
 	if len(b) != 0 {
 		return fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(b))
 	}
+	d.countSections()
 	return nil
 }

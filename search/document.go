@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Document is one disclosed item: its metadata and its body as numbered
@@ -37,6 +38,37 @@ type Document struct {
 	Paragraphs []Paragraph `json:"paragraphs"`
 	// Sections cover the paragraphs in order, without gaps.
 	Sections []Section `json:"sections"`
+
+	// sectionChars is the number of characters of each section, counted
+	// once when a stored document is decoded (engines keep decoded
+	// documents and show them again and again); nil for documents made
+	// otherwise, whose sections sectionLen counts when asked.
+	sectionChars []int
+}
+
+// sectionLen returns the number of characters of section i.
+func (d *Document) sectionLen(i int) int {
+	if len(d.sectionChars) == len(d.Sections) {
+		return d.sectionChars[i]
+	}
+	return d.countSection(i)
+}
+
+func (d *Document) countSection(i int) int {
+	n := 0
+	sec := d.Sections[i]
+	for p := max(sec.First, 1); p <= sec.Last && p <= len(d.Paragraphs); p++ {
+		n += utf8.RuneCountInString(d.Paragraphs[p-1].Text)
+	}
+	return n
+}
+
+// countSections fills sectionChars.
+func (d *Document) countSections() {
+	d.sectionChars = make([]int, len(d.Sections))
+	for i := range d.Sections {
+		d.sectionChars[i] = d.countSection(i)
+	}
 }
 
 // Paragraph is one line of a document body.

@@ -159,11 +159,7 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 		for _, n := range m.perClause {
 			freq += math.Log1p(float64(n))
 		}
-		sec := doc.Sections[m.section]
-		length := 0
-		for p := sec.First; p <= sec.Last; p++ {
-			length += utf8.RuneCountInString(doc.Paragraphs[p-1].Text)
-		}
+		length := doc.sectionLen(m.section)
 		// Long sections collect matches by chance; dampen them a little.
 		norm := 1 / (1 + 0.15*math.Log1p(float64(length)/400))
 		m.score = 3*cover + freq*norm + 0.5*math.Min(float64(m.headHits), 2)

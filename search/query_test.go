@@ -150,6 +150,12 @@ func TestDocumentBinary(t *testing.T) {
 	if got.Hash() != d.Hash() {
 		t.Errorf("round trip changed the document: %+v", got)
 	}
+	// Section lengths in characters, counted once at decoding.
+	for i, want := range []int{2, 10} {
+		if got.sectionLen(i) != want || d.sectionLen(i) != want || len(got.sectionChars) != 2 {
+			t.Errorf("section %d: %d characters decoded, %d counted, want %d", i, got.sectionLen(i), d.sectionLen(i), want)
+		}
+	}
 	for cut := 0; cut < len(b); cut += 7 {
 		var x Document
 		if err := x.UnmarshalBinary(b[:cut]); err == nil {
