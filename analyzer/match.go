@@ -282,6 +282,44 @@ func (m *Matcher) MayMatch(raw string) bool {
 	return true
 }
 
+// CharFilter is a small Bloom filter of the characters of a text (256
+// bits): kept with a stored paragraph, it rules out most paragraphs
+// that lack a phrase's characters without reading them. Like RuneSet it
+// never rules out a text that holds them.
+type CharFilter [4]uint64
+
+// NewCharFilter returns the filter of the characters of raw.
+func NewCharFilter(raw string) CharFilter {
+	var f CharFilter
+	for _, r := range raw {
+		h := uint32(r) * 2654435761 >> 24
+		f[h>>6] |= 1 << (h & 63)
+	}
+	return f
+}
+
+func (f *CharFilter) mayHold(r rune) bool {
+	h := uint32(r) * 2654435761 >> 24
+	return f[h>>6]&(1<<(h&63)) != 0
+}
+
+// MayMatchFilter is MayMatch against a text's CharFilter.
+func (m *Matcher) MayMatchFilter(f *CharFilter) bool {
+	for _, forms := range m.needles {
+		found := false
+		for _, r := range forms {
+			if f.mayHold(r) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
 // RuneSet is a Bloom filter of the characters of a text: a quick, exact
 // "no" to whether the text holds a character, and a "maybe" otherwise. It
 // lets many matchers be tested against one paragraph in one pass over it.

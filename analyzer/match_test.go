@@ -227,3 +227,34 @@ func TestUnitCacheAccounting(t *testing.T) {
 		t.Errorf("cache counts %d bytes, its %d entries hold %d, bound %d", c.size, c.ll.Len(), sum, unitCacheBytes)
 	}
 }
+
+// A character filter never rules out a text that holds a phrase: every
+// text Find matches in passes MayMatchFilter, and a short text without
+// the phrase's characters is mostly ruled out.
+func TestCharFilter(t *testing.T) {
+	matched := 0
+	texts := []string{"国务院关于深化放管服改革的意见", "營商環境持續優化", "ＡＢＣ１２３和abc123", "第一条　为了规范", "无关的一段话"}
+	phrases := []string{"放管服", "营商环境", "abc", "123", "第一条", "规范", "改革的意见", "环境"}
+	for _, text := range texts {
+		f := NewCharFilter(text)
+		units := Units(text)
+		for _, p := range phrases {
+			m := NewMatcher(p)
+			found := false
+			m.Find(units, func(int) bool { found = true; return false })
+			if found {
+				matched++
+				if !m.MayMatchFilter(&f) {
+					t.Errorf("%q holds %q, but its filter rules it out", text, p)
+				}
+			}
+		}
+	}
+	if matched < 6 {
+		t.Fatalf("only %d of the texts hold a phrase", matched)
+	}
+	f := NewCharFilter("无关的一段话")
+	if NewMatcher("营商环境").MayMatchFilter(&f) {
+		t.Errorf("a short text without 营商环境's characters passes its filter")
+	}
+}

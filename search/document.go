@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gongkai/gongkai/analyzer"
 )
 
 // Document is one disclosed item: its metadata and its body as numbered
@@ -44,6 +46,18 @@ type Document struct {
 	// documents and show them again and again); nil for documents made
 	// otherwise, whose sections sectionLen counts when asked.
 	sectionChars []int
+	// paraChars filters the characters of each paragraph, made with
+	// sectionChars: locating a query skips most paragraphs without
+	// reading them.
+	paraChars []analyzer.CharFilter
+}
+
+// charsOf returns the character filter of paragraph i (0-based), or nil.
+func (d *Document) charsOf(i int) *analyzer.CharFilter {
+	if len(d.paraChars) != len(d.Paragraphs) {
+		return nil
+	}
+	return &d.paraChars[i]
 }
 
 // sectionLen returns the number of characters of section i.
@@ -63,11 +77,15 @@ func (d *Document) countSection(i int) int {
 	return n
 }
 
-// countSections fills sectionChars.
+// countSections fills sectionChars and paraChars.
 func (d *Document) countSections() {
 	d.sectionChars = make([]int, len(d.Sections))
 	for i := range d.Sections {
 		d.sectionChars[i] = d.countSection(i)
+	}
+	d.paraChars = make([]analyzer.CharFilter, len(d.Paragraphs))
+	for i, p := range d.Paragraphs {
+		d.paraChars[i] = analyzer.NewCharFilter(p.Text)
 	}
 }
 

@@ -46,21 +46,39 @@ func locate(ctx context.Context, doc *Document, locs []locator) []Span {
 			return spans
 		}
 		cand = cand[:0]
-		if len(locs) > 2 {
-			// Many clauses: one pass over the paragraph collects its
-			// characters for all of them.
-			set := analyzer.NewRuneSet(p.Text)
+		if f := doc.charsOf(i); f != nil {
+			// The paragraph's characters, filtered when the document was
+			// read: most paragraphs are ruled out here.
 			for _, l := range locs {
-				if l.m.MayMatchSet(set) {
+				if l.m.MayMatchFilter(f) {
 					cand = append(cand, l)
 				}
 			}
 		} else {
-			for _, l := range locs {
-				if l.m.MayMatch(p.Text) {
-					cand = append(cand, l)
+			cand = append(cand, locs...)
+		}
+		if len(cand) == 0 {
+			continue
+		}
+		if len(cand) > 2 {
+			// Many clauses: one pass over the paragraph collects its
+			// characters for all of them.
+			set := analyzer.NewRuneSet(p.Text)
+			kept := cand[:0]
+			for _, l := range cand {
+				if l.m.MayMatchSet(set) {
+					kept = append(kept, l)
 				}
 			}
+			cand = kept
+		} else {
+			kept := cand[:0]
+			for _, l := range cand {
+				if l.m.MayMatch(p.Text) {
+					kept = append(kept, l)
+				}
+			}
+			cand = kept
 		}
 		if len(cand) == 0 {
 			continue

@@ -52,9 +52,9 @@ func (c *docCache) generation() uint64 {
 // it does nothing if documents were removed since (d may be the version
 // a write has just replaced).
 func (c *docCache) put(id string, d *search.Document, gen uint64) {
-	size := 256
+	size := 256 + 8*len(d.Sections) // with the section lengths decoding counts
 	for _, p := range d.Paragraphs {
-		size += 2*len(p.Text) + 48
+		size += 2*len(p.Text) + 48 + 32 // and the paragraph's character filter
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

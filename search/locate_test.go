@@ -1,0 +1,56 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"testing"
+)
+
+// A stored document, decoded with its paragraphs' character filters,
+// shows the same matches as the document it was made from.
+func TestLocateWithCharFilters(t *testing.T) {
+	texts := []string{
+		"国务院关于深化“放管服”改革优化营商环境的意见",
+		"一、总体要求",
+		"以习近平新时代中国特色社会主义思想为指导，持续优化營商環境，推进政府职能转变。",
+		"（一）深化简政放权。全面推行行政许可事项清单管理，2024年底前完成。",
+		"第一条　为了规范政府信息公开，保障公民、法人和其他组织依法获取政府信息，制定本条例。",
+		"各地区、各部门要加强组织领导，确保各项改革举措落地见效。ABC-123 公司拖欠工资的，依法处理。",
+	}
+	d := &Document{ID: "x", Title: "关于优化营商环境的意见"}
+	for i, text := range texts {
+		d.Paragraphs = append(d.Paragraphs, Paragraph{Text: text, Heading: i == 1})
+	}
+	d.Sections = []Section{{ID: "x/s1", First: 1, Last: 1}, {ID: "x/s2", Path: []string{"一、总体要求"}, First: 2, Last: len(texts)}}
+	b, err := d.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored Document
+	if err := stored.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if stored.charsOf(0) == nil || d.charsOf(0) != nil {
+		t.Fatal("filters: the decoded document should have them, the made one not")
+	}
+	found := 0
+	for _, text := range []string{"营商环境", "放管服", `"政府信息公开"`, "优化 营商环境 改革", "公司拖欠工资怎么办", "abc", "2024年", "第一条", "规范 保障 制定 组织 领导 改革", "不存在的词"} {
+		q, err := Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := newPlan(q, DefaultRanking())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := locateDoc(context.Background(), d, p)
+		got := locateDoc(context.Background(), &stored, p)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: %v with filters, %v without", text, got, want)
+		}
+		found += len(want)
+	}
+	if found < 10 {
+		t.Fatalf("only %d matches in all: the queries find too little to compare", found)
+	}
+}
