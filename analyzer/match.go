@@ -358,22 +358,52 @@ func (m *Matcher) MayMatchSet(set *RuneSet) bool {
 	return true
 }
 
-// needlesOf picks up to three characters of the phrase (first, middle,
-// last unit's first character) and every character that folds to each.
+// needlesOf picks up to three characters of the phrase (units' first
+// characters, preferring the first, middle and last unit and characters
+// of few forms) and every character that folds to each.
 func needlesOf(units []Unit) [][]rune {
-	picks := []int{0, len(units) / 2, len(units) - 1}
+	// The first, middle and last units, then the others in order; a
+	// character with many forms (a digit or a Latin letter has dozens:
+	// ②, ２, ²…) is a needle only when there is no other, since a text
+	// without it is scanned once for each form.
+	order := []int{0, len(units) / 2, len(units) - 1}
+	for i := range units {
+		order = append(order, i)
+	}
 	var out [][]rune
+	var many []rune
 	seen := map[rune]bool{}
-	for _, i := range picks {
+	for _, i := range order {
+		if len(out) == maxNeedles {
+			break
+		}
 		r, _ := utf8.DecodeRuneInString(units[i].Text)
 		if r == utf8.RuneError || seen[r] {
 			continue
 		}
 		seen[r] = true
-		out = append(out, foldForms(r))
+		forms := foldForms(r)
+		if len(forms) > maxNeedleForms {
+			if many == nil {
+				many = forms
+			}
+			continue
+		}
+		out = append(out, forms)
+	}
+	if len(out) == 0 && many != nil {
+		out = append(out, many)
 	}
 	return out
 }
+
+// maxNeedles is how many of a phrase's characters MayMatch looks for;
+// maxNeedleForms, how many forms a character may have to be one of them
+// when the phrase has others.
+const (
+	maxNeedles     = 3
+	maxNeedleForms = 4
+)
 
 var (
 	inverseOnce sync.Once

@@ -258,3 +258,25 @@ func TestCharFilter(t *testing.T) {
 		t.Errorf("a short text without 营商环境's characters passes its filter")
 	}
 }
+
+// A phrase's needles are characters of few forms when it has any: a
+// text without a digit is not scanned once for each of its 64 forms.
+func TestNeedlesOfFewForms(t *testing.T) {
+	m := NewMatcher("2024年政府工作报告")
+	for _, forms := range m.needles {
+		if len(forms) > maxNeedleForms {
+			t.Errorf("needle %q has %d forms", string(forms[0]), len(forms))
+		}
+	}
+	if len(m.needles) != maxNeedles {
+		t.Errorf("%d needles, want %d", len(m.needles), maxNeedles)
+	}
+	if m := NewMatcher("2024"); len(m.needles) != 1 || len(m.needles[0]) <= maxNeedleForms {
+		t.Errorf("a phrase of digits only: needles %q", m.needles)
+	}
+	for _, text := range []string{"2024年政府工作报告", "２０２４年政府工作報告", "⑳24年政府工作报告"} {
+		if !NewMatcher("2024年政府工作报告").MayMatch(text) {
+			t.Errorf("%q ruled out", text)
+		}
+	}
+}
