@@ -254,16 +254,23 @@ func (c *Core) Search(ctx context.Context, q *Query, req *Request) (*Result, err
 	client := clientOf(ctx)
 	busy := c.enter(client)
 	defer c.leave(client)
+	// A heavy search takes a heavy slot, then a search slot (the other
+	// way round, it would hold a search slot while waiting); its
+	// client's budget is charged from when it runs, not for its wait.
+	var running time.Time
 	if p.heavy {
 		if err := c.budgets.start(client, busy); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
 		select {
 		case c.heavy <- struct{}{}:
-			held := time.Now()
 			defer func() {
 				<-c.heavy
-				c.budgets.end(client, time.Since(held))
+				ran := time.Duration(0)
+				if !running.IsZero() {
+					ran = time.Since(running)
+				}
+				c.budgets.end(client, ran)
 			}()
 		case <-ctx.Done():
 			c.budgets.end(client, 0)
@@ -279,6 +286,7 @@ func (c *Core) Search(ctx context.Context, q *Query, req *Request) (*Result, err
 			return nil, fmt.Errorf("search: waiting for a slot: %w", ctx.Err())
 		}
 	}
+	running = time.Now()
 	res, err := c.search(ctx, q, p, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

@@ -74,3 +74,50 @@ func TestSearchSlots(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A heavy search that waits for a search slot is not charged to its
+// client's budget for the wait, only for its run.
+func TestHeavyBudgetNotChargedForWaiting(t *testing.T) {
+	e := &gateEngine{gate: make(chan struct{}), entered: make(chan struct{}, 64)}
+	c := NewCore(e, Options{SearchSlots: 1, Deadline: time.Hour})
+	cheap, err := Parse("放管服")
+	if err != nil {
+		t.Fatal(err)
+	}
+	heavy, err := Parse("公司拖欠工资怎么办")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := newPlan(heavy, c.ranking); err != nil || !p.heavy {
+		t.Fatalf("the question should be a heavy search (%v)", err)
+	}
+	req := &Request{Page: 1, Size: 10}
+	other := make(chan error, 1)
+	go func() {
+		_, err := c.Search(WithClient(context.Background(), "other"), cheap, req)
+		other <- err
+	}()
+	<-e.entered // another client's search holds the only slot
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Search(WithClient(context.Background(), "x"), heavy, req)
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond) // x waits for the slot
+	close(e.gate)
+	if err := <-other; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	c.budgets.mu.Lock()
+	b := c.budgets.clients["x"]
+	c.budgets.mu.Unlock()
+	if b == nil {
+		t.Fatal("no budget kept for the client")
+	}
+	if spent := c.budgets.burst - b.credit; spent > 150*time.Millisecond {
+		t.Errorf("the client was charged %v for a search that waited 300 ms and ran at once", spent)
+	}
+}
