@@ -144,7 +144,7 @@ type Matcher struct {
 // NewMatcher returns a matcher for phrase, or nil when the phrase has no
 // units (nothing to find).
 func NewMatcher(phrase string) *Matcher {
-	units := Units(phrase)
+	units := unitsOf(phrase) // a query's text: not kept, no other search has it
 	if len(units) == 0 {
 		return nil
 	}

@@ -61,7 +61,9 @@ func (c *unitCache) get(text string) ([]Unit, bool) {
 // put keeps the units of text, letting go of the least recently used
 // beyond unitCacheBytes.
 func (c *unitCache) put(text string, us []Unit) {
-	size := 40*len(us) + len(text) + 96 // the entry keeps its text alive too
+	// The entry keeps its text alive too; list element, entry and map
+	// slot take about 160 bytes.
+	size := 40*len(us) + len(text) + 160
 	if size > unitCacheBytes/4 {
 		return
 	}
