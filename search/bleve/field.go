@@ -220,7 +220,9 @@ func (f *termsField) locateEach(freqs []index.TokenFreq, ids []int32, counts []i
 }
 
 // positionsOf appends to buf the positions of a term in a document that
-// its term vectors hold (see termsField), in order.
+// its term vectors hold (see termsField), in the order they were given:
+// rising, for every field search.Analyze makes (the phrase searcher
+// relies on it).
 func positionsOf(buf []uint64, vs []*index.TermFieldVector) []uint64 {
 	for _, v := range vs {
 		p := v.Pos
