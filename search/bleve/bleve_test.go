@@ -53,6 +53,21 @@ func testDocs(tb testing.TB) []*search.Document {
 	return docs
 }
 
+// testIndex is a fresh index holding the test subset, closed when the
+// test ends.
+func testIndex(tb testing.TB) *Index {
+	tb.Helper()
+	idx, err := Open(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { idx.Close() })
+	if err := idx.Put(context.Background(), testDocs(tb)); err != nil {
+		tb.Fatal(err)
+	}
+	return idx
+}
+
 // bm25Query scores by textbook BM25 with the true field lengths.
 func TestBM25Query(t *testing.T) {
 	ctx := context.Background()
@@ -99,14 +114,7 @@ func TestBM25Query(t *testing.T) {
 }
 
 func BenchmarkSearch(b *testing.B) {
-	idx, err := Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer idx.Close()
-	if err := idx.Put(context.Background(), testDocs(b)); err != nil {
-		b.Fatal(err)
-	}
+	idx := testIndex(b)
 	for _, q := range []string{"放管服", "营商环境 法治", `"双随机、一公开"`, "公司不给加班费怎么办", "国发〔2019〕5号", "法"} {
 		b.Run(q, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -184,14 +192,7 @@ func BenchmarkPutLarge(b *testing.B) {
 // makes it skip ahead.
 func TestBM25TermAtATime(t *testing.T) {
 	ctx := context.Background()
-	idx, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-	if err := idx.Put(ctx, testDocs(t)); err != nil {
-		t.Fatal(err)
-	}
+	idx := testIndex(t)
 	eng := idx.Engine().(*Engine)
 	var terms []search.WeightedTerm
 	for _, w := range []string{"政府", "工作", "报告", "发展", "经济", "改革", "服务", "管理", "法治", "建设"} {
@@ -230,14 +231,7 @@ func TestBM25TermAtATime(t *testing.T) {
 // time (their units kept from the first).
 func TestSearchSameWithKnownUnits(t *testing.T) {
 	ctx := context.Background()
-	idx, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-	if err := idx.Put(ctx, testDocs(t)); err != nil {
-		t.Fatal(err)
-	}
+	idx := testIndex(t)
 	queries := []string{"营商环境", "\"人民政府\"", "政府 工作 报告", "公司拖欠工资怎么办", "法治政府建设", "高质量发展 -疫情"}
 	run := func() []string {
 		var out []string
