@@ -267,10 +267,17 @@ func (m *Matcher) fits(units []Unit, first int) bool {
 // contains some form of each of a few of the phrase's characters. It is
 // a cheap test that never rejects a text Find would match in.
 func (m *Matcher) MayMatch(raw string) bool {
+	return m.holdsNeedles(func(r rune) bool { return strings.ContainsRune(raw, r) })
+}
+
+// holdsNeedles reports whether holds says yes to some form of each of
+// the phrase's needles: the test behind MayMatch, MayMatchSet and
+// MayMatchFilter, whatever holds the text's characters.
+func (m *Matcher) holdsNeedles(holds func(rune) bool) bool {
 	for _, forms := range m.needles {
 		found := false
 		for _, r := range forms {
-			if strings.ContainsRune(raw, r) {
+			if holds(r) {
 				found = true
 				break
 			}
@@ -305,19 +312,7 @@ func (f *CharFilter) mayHold(r rune) bool {
 
 // MayMatchFilter is MayMatch against a text's CharFilter.
 func (m *Matcher) MayMatchFilter(f *CharFilter) bool {
-	for _, forms := range m.needles {
-		found := false
-		for _, r := range forms {
-			if f.mayHold(r) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
+	return m.holdsNeedles(f.mayHold)
 }
 
 // RuneSet is a Bloom filter of the characters of a text: a quick, exact
@@ -343,19 +338,7 @@ func (s *RuneSet) mayHold(r rune) bool {
 // MayMatchSet is MayMatch against the characters of a text, collected
 // once by NewRuneSet.
 func (m *Matcher) MayMatchSet(set *RuneSet) bool {
-	for _, forms := range m.needles {
-		found := false
-		for _, r := range forms {
-			if set.mayHold(r) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
+	return m.holdsNeedles(set.mayHold)
 }
 
 // needlesOf picks up to three characters of the phrase (units' first
