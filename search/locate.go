@@ -96,9 +96,10 @@ func locate(ctx context.Context, doc *Document, locs []locator) []Span {
 				}
 				continue
 			}
-			if units == nil && whole {
+			if units == nil && whole && folded == "" {
 				// Units kept from an earlier search: matching them is
-				// cheaper than folding the text to rule the paragraph out.
+				// cheaper than folding the text to rule the paragraph out
+				// (once folded, they were not kept: no second look).
 				units, _ = analyzer.KnownUnits(p.Text)
 			}
 			if units == nil {
