@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -69,6 +70,12 @@ func main() {
 	}
 	fmt.Printf("%s clients=%d requests=%d errors=%d qps=%.1f p50=%.1fms p95=%.1fms p99=%.1fms max=%.1fms\n",
 		res.Name, res.Clients, res.Requests, res.Errors, res.QPS, res.P50, res.P95, res.P99, res.Max)
+	for i, t := range res.Tail {
+		if i == 8 {
+			break
+		}
+		fmt.Printf("  slower than p99: %4d of %5d requests (median %.1fms)  %s\n", t.Slow, t.Requests, t.Median, t.Query)
+	}
 	if res.Errors > 0 {
 		fmt.Fprintf(os.Stderr, "first error: %s\n", res.FirstError)
 		os.Exit(1)
@@ -87,6 +94,16 @@ type Result struct {
 	P99        float64 `json:"p99_ms"`
 	Max        float64 `json:"max_ms"`
 	FirstError string  `json:"first_error,omitempty"`
+	// Tail lists the queries whose requests were slower than P99.
+	Tail []QueryTail `json:"tail,omitempty"`
+}
+
+// QueryTail is one query's share of the slowest requests.
+type QueryTail struct {
+	Query    string  `json:"query"`
+	Slow     int     `json:"slower_than_p99"`
+	Requests int     `json:"requests"`
+	Median   float64 `json:"median"`
 }
 
 func run(target string, qs []string, clients int, warmup, duration time.Duration, spread bool) Result {
@@ -101,6 +118,7 @@ func run(target string, qs []string, clients int, warmup, duration time.Duration
 	}
 	var mu sync.Mutex
 	var lat []time.Duration
+	var byQuery = make([][]time.Duration, len(qs))
 	errs := 0
 	firstErr := ""
 	start := time.Now()
@@ -115,6 +133,7 @@ func run(target string, qs []string, clients int, warmup, duration time.Duration
 			defer wg.Done()
 			hc := clientOf(c)
 			var local []time.Duration
+			localBy := make([][]time.Duration, len(qs))
 			localErrs := 0
 			localFirst := ""
 			for i := c * len(qs) / clients; ctx.Err() == nil; i++ {
@@ -136,9 +155,13 @@ func run(target string, qs []string, clients int, warmup, duration time.Duration
 					continue
 				}
 				local = append(local, d)
+				localBy[i%len(qs)] = append(localBy[i%len(qs)], d)
 			}
 			mu.Lock()
 			lat = append(lat, local...)
+			for q := range localBy {
+				byQuery[q] = append(byQuery[q], localBy[q]...)
+			}
 			errs += localErrs
 			if firstErr == "" {
 				firstErr = localFirst
@@ -150,7 +173,28 @@ func run(target string, qs []string, clients int, warmup, duration time.Duration
 	l := eval.Latencies(lat).Sort()
 	pct := func(p float64) float64 { return eval.MS(l.Percentile(p)) }
 	return Result{Clients: clients, Requests: len(lat), Errors: errs, QPS: float64(len(lat)) / duration.Seconds(),
-		P50: pct(0.5), P95: pct(0.95), P99: pct(0.99), Max: pct(1), FirstError: firstErr}
+		P50: pct(0.5), P95: pct(0.95), P99: pct(0.99), Max: pct(1), FirstError: firstErr,
+		Tail: tailOf(qs, byQuery, l.Percentile(0.99))}
+}
+
+// tailOf names the queries with requests slower than p99, most first.
+func tailOf(qs []string, byQuery [][]time.Duration, p99 time.Duration) []QueryTail {
+	var out []QueryTail
+	for i, ds := range byQuery {
+		n := 0
+		for _, d := range ds {
+			if d > p99 {
+				n++
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		med := eval.Latencies(ds).Sort()
+		out = append(out, QueryTail{Query: qs[i], Slow: n, Requests: len(ds), Median: eval.MS(med.Percentile(0.5))})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Slow > out[j].Slow })
+	return out
 }
 
 func get(ctx context.Context, hc *http.Client, u string) error {
