@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	blevelib "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/gongkai/gongkai/indexer"
@@ -186,14 +187,45 @@ func BenchmarkPutLarge(b *testing.B) {
 	}
 }
 
-// With many terms bm25Searcher sums scores term at a time; it finds the
-// same documents with the same scores as its document-at-a-time merge
-// (which it keeps when positions are asked for), also when a conjunction
-// makes it skip ahead.
+// With many terms bm25Searcher sums scores term at a time, straight from
+// the segments' postings; it finds the same documents with the same
+// scores as its document-at-a-time merge over bleve's term readers (which
+// it keeps when positions are asked for), also when a conjunction makes
+// it skip ahead, over several segments, and with documents deleted and
+// replaced since they were written.
 func TestBM25TermAtATime(t *testing.T) {
 	ctx := context.Background()
-	idx := testIndex(t)
+	idx, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	docs := testDocs(t)
+	for i := 0; i < len(docs); i += 7 {
+		if err := idx.Put(ctx, docs[i:min(i+7, len(docs))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deleted := []string{docs[3].ID, docs[20].ID}
+	if err := idx.Delete(ctx, deleted...); err != nil {
+		t.Fatal(err)
+	}
+	replaced, err := indexer.FromRecord(&indexer.Record{ID: docs[10].ID, Title: ptr("政府工作报告"), Body: ptr("政府 工作 报告：发展经济，改革服务，管理法治建设。")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Put(ctx, []*search.Document{replaced}); err != nil {
+		t.Fatal(err)
+	}
 	eng := idx.Engine().(*Engine)
+	if r, err := eng.reader(); err != nil {
+		t.Fatal(err)
+	} else {
+		if n := len(r.(*scorch.IndexSnapshot).Segments()); n < 3 {
+			t.Errorf("the index has %d segments; the test wants several", n)
+		}
+		r.Close()
+	}
 	var terms []search.WeightedTerm
 	for _, w := range []string{"政府", "工作", "报告", "发展", "经济", "改革", "服务", "管理", "法治", "建设"} {
 		terms = append(terms, search.WeightedTerm{Field: search.FieldBody, Term: w, Weight: 1}, search.WeightedTerm{Field: search.FieldTitle, Term: w, Weight: 0.5})
@@ -223,6 +255,26 @@ func TestBM25TermAtATime(t *testing.T) {
 				t.Fatalf("%s: score %v term at a time, %v merged", id, summed[id], s)
 			}
 		}
+		for _, id := range deleted {
+			if _, ok := summed[id]; ok {
+				t.Errorf("deleted document %s found term at a time", id)
+			}
+		}
+	}
+	// The replaced document counts once: its first version is deleted.
+	sr := blevelib.NewSearchRequestOptions(eng.newBM25Query(terms), 10000, 0, false)
+	res, err := eng.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, h := range res.Hits {
+		if h.ID == replaced.ID {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("replaced document %s found %d times term at a time, want once", replaced.ID, n)
 	}
 }
 

@@ -6,9 +6,11 @@ import (
 	"math"
 	mathbits "math/bits"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"github.com/gongkai/gongkai/search"
 )
@@ -46,6 +48,19 @@ func (e *Engine) newBM25Query(terms []search.WeightedTerm) *bm25Query {
 // Searcher implements query.Query.
 func (q *bm25Query) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	s := &bm25Searcher{q: q, score: options.Score != "none", locations: options.IncludeTermVectors}
+	if snap, ok := r.(*scorch.IndexSnapshot); ok && len(q.terms) >= termAtATime && !s.locations {
+		// Term at a time straight from the segments' postings: no
+		// term field reader, no document id made per posting.
+		ok, err := s.openLists(snap)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		if ok {
+			return s, nil
+		}
+		s.lists = nil
+	}
 	for _, t := range q.terms {
 		tfr, err := r.TermFieldReader(ctx, []byte(t.Term), t.Field, true, true, s.locations)
 		if err != nil {
@@ -58,22 +73,107 @@ func (q *bm25Query) Searcher(ctx context.Context, r index.IndexReader, m mapping
 			continue
 		}
 		s.readers = append(s.readers, &bm25Reader{
-			tfr:    tfr,
-			field:  t.Field,
-			term:   t.Term,
-			idfW:   t.Weight * math.Log(1+(q.docs-df+0.5)/(df+0.5)),
-			avgLen: q.avgLen[t.Field],
-			tfd:    &index.TermFieldDoc{},
+			tfr:   tfr,
+			field: t.Field,
+			term:  t.Term,
+			score: q.termScore(t, df),
+			tfd:   &index.TermFieldDoc{},
 		})
 	}
 	return s, nil
 }
 
+// termScore returns how t, in df documents, scores.
+func (q *bm25Query) termScore(t search.WeightedTerm, df float64) termScore {
+	return newTermScore(t.Weight, q.docs, df, q.avgLen[t.Field], q.k1, q.b)
+}
+
+// newTermScore returns the score of a term of the given weight found in
+// df of docs documents, in a field of average length avgLen.
+func newTermScore(weight, docs, df, avgLen, k1, b float64) termScore {
+	idfW := weight * math.Log(1+(docs-df+0.5)/(df+0.5))
+	return termScore{a: idfW * (k1 + 1), c1: k1 * (1 - b), c2: k1 * b / avgLen}
+}
+
+// termScore is one term's BM25 with its constants folded:
+//
+//	idfW·tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen))
+//	  = a·tf·x / (x·(tf + c1) + c2)
+//
+// with x = 1/len = norm², a = idfW·(k1+1), c1 = k1·(1−b), c2 = k1·b/avglen:
+// one division per posting, not three.
+type termScore struct{ a, c1, c2 float64 }
+
+// of scores a posting of frequency tf in a field of norm 1/√len (0: no
+// norm, taken as length 1).
+func (t termScore) of(tf uint64, norm float64) float64 {
+	x := 1.0
+	if norm > 0 {
+		x = norm * norm
+	}
+	f := float64(tf)
+	return t.a * f * x / (x*(f+t.c1) + t.c2)
+}
+
+// termLists is one term's postings in each segment of a snapshot.
+type termLists struct {
+	lists []segment.PostingsList // by segment; nil where the term is absent
+	score termScore
+	df    uint64
+}
+
+// openLists looks up the query's terms in each segment of snap for term
+// at a time scoring. It reports false when the terms that occur are too
+// few for it (the caller then drops the lists).
+func (s *bm25Searcher) openLists(snap *scorch.IndexSnapshot) (bool, error) {
+	segs := snap.Segments()
+	s.offsets = make([]uint64, len(segs))
+	var running uint64
+	for i, ss := range segs {
+		s.offsets[i] = running
+		running += ss.Segment().Count()
+	}
+	dicts := map[string][]segment.TermDictionary{}
+	for _, t := range s.q.terms {
+		ds, ok := dicts[t.Field]
+		if !ok {
+			ds = make([]segment.TermDictionary, len(segs))
+			for i, ss := range segs {
+				d, err := ss.Segment().Dictionary(t.Field)
+				if err != nil {
+					return false, err
+				}
+				ds[i] = d
+			}
+			dicts[t.Field] = ds
+		}
+		tl := &termLists{lists: make([]segment.PostingsList, len(segs))}
+		for i, ss := range segs {
+			if ds[i] == nil {
+				continue
+			}
+			pl, err := ds[i].PostingsList([]byte(t.Term), ss.Deleted(), nil)
+			if err != nil {
+				return false, err
+			}
+			if n := pl.Count(); n > 0 {
+				tl.lists[i] = pl
+				tl.df += n
+			}
+		}
+		if tl.df == 0 {
+			continue
+		}
+		tl.score = s.q.termScore(t, float64(tl.df))
+		s.lists = append(s.lists, tl)
+	}
+	return len(s.lists) >= termAtATime, nil
+}
+
 type bm25Reader struct {
 	tfr         index.TermFieldReader
 	field, term string
-	idfW        float64 // weight · idf
-	avgLen      float64
+	score       termScore
 	tfd         *index.TermFieldDoc
 	curr        *index.TermFieldDoc // nil when exhausted
 	key         uint64              // curr's id as a number, for cheap ordering
@@ -114,8 +214,12 @@ type bm25Searcher struct {
 	pos       []uint64 // scratch: one term's positions
 
 	// Term at a time: the summed score of each document (by internal
-	// number), which documents match, and the next to report.
+	// number), which documents match, and the next to report. lists
+	// holds the terms' postings by segment when they are read straight
+	// from the segments (offsets: each segment's first internal number).
 	summed  bool
+	lists   []*termLists
+	offsets []uint64
 	scores  []float64
 	matched []uint64
 	cursor  uint64
@@ -177,6 +281,9 @@ func (s *bm25Searcher) start() error {
 		return nil
 	}
 	s.started = true
+	if s.lists != nil {
+		return s.sumLists()
+	}
 	if len(s.readers) >= termAtATime && !s.locations {
 		return s.sum()
 	}
@@ -201,16 +308,10 @@ func (s *bm25Searcher) emit(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch,
 	rv := ctx.DocumentMatchPool.Get()
 	rv.IndexInternalID = append(rv.IndexInternalID[:0], s.heap[0].curr.ID...)
 	score := 0.0
-	k1, b := s.q.k1, s.q.b
 	for len(s.heap) > 0 && s.heap[0].key == key {
 		r := s.heap[0]
 		if s.score {
-			tf := float64(r.curr.Freq)
-			length := 1.0
-			if r.curr.Norm > 0 {
-				length = 1 / (r.curr.Norm * r.curr.Norm)
-			}
-			score += r.idfW * tf * (k1 + 1) / (tf + k1*(1-b+b*length/r.avgLen))
+			score += r.score.of(r.curr.Freq, r.curr.Norm)
 		}
 		if s.locations {
 			s.pos = positionsOf(s.pos[:0], r.curr.Vectors)
@@ -245,7 +346,6 @@ func (s *bm25Searcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch,
 // the order of the terms.
 func (s *bm25Searcher) sum() error {
 	s.summed = true
-	k1, b := s.q.k1, s.q.b
 	for _, r := range s.readers {
 		for {
 			d, err := r.tfr.Next(r.tfd.Reset())
@@ -256,24 +356,55 @@ func (s *bm25Searcher) sum() error {
 				break
 			}
 			key := idKey(d.ID)
-			if w := int(key>>6) + 1; w > len(s.matched) {
-				s.matched = append(s.matched, make([]uint64, w-len(s.matched)+w/4)...)
-				if s.score {
-					s.scores = append(s.scores, make([]float64, 64*len(s.matched)-len(s.scores))...)
-				}
-			}
+			s.grow(key)
 			s.matched[key>>6] |= 1 << (key & 63)
 			if s.score {
-				tf := float64(d.Freq)
-				length := 1.0
-				if d.Norm > 0 {
-					length = 1 / (d.Norm * d.Norm)
-				}
-				s.scores[key] += r.idfW * tf * (k1 + 1) / (tf + k1*(1-b+b*length/r.avgLen))
+				s.scores[key] += r.score.of(d.Freq, d.Norm)
 			}
 		}
 	}
 	return nil
+}
+
+// sumLists is sum over the segments' postings (the terms' lists).
+func (s *bm25Searcher) sumLists() error {
+	s.summed = true
+	var it segment.PostingsIterator
+	for _, tl := range s.lists {
+		for seg, pl := range tl.lists {
+			if pl == nil {
+				continue
+			}
+			it = pl.Iterator(s.score, s.score, false, it)
+			base := s.offsets[seg]
+			for {
+				p, err := it.Next()
+				if err != nil {
+					return err
+				}
+				if p == nil {
+					break
+				}
+				key := base + p.Number()
+				s.grow(key)
+				s.matched[key>>6] |= 1 << (key & 63)
+				if s.score {
+					s.scores[key] += tl.score.of(p.Frequency(), p.Norm())
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// grow makes room in matched and scores for document key.
+func (s *bm25Searcher) grow(key uint64) {
+	if w := int(key>>6) + 1; w > len(s.matched) {
+		s.matched = append(s.matched, make([]uint64, w-len(s.matched)+w/4)...)
+		if s.score {
+			s.scores = append(s.scores, make([]float64, 64*len(s.matched)-len(s.scores))...)
+		}
+	}
 }
 
 // emitSummed reports the next matching document at or after the cursor.
@@ -342,6 +473,9 @@ func (s *bm25Searcher) DocumentMatchPoolSize() int { return 1 }
 
 func (s *bm25Searcher) Count() uint64 {
 	var n uint64
+	for _, tl := range s.lists {
+		n += tl.df
+	}
 	for _, r := range s.readers {
 		n += r.tfr.Count()
 	}
@@ -353,5 +487,8 @@ func (s *bm25Searcher) Size() int {
 	for _, r := range s.readers {
 		n += r.tfr.Size() + 64
 	}
-	return n
+	for _, tl := range s.lists {
+		n += 64 + 16*len(tl.lists)
+	}
+	return n + 8*len(s.scores) + 8*len(s.matched)
 }

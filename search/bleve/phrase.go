@@ -44,7 +44,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 		}
 		df := float64(tfr.Count())
 		s.readers = append(s.readers, &phraseReader{tfr: tfr, tfd: &index.TermFieldDoc{}, slot: i,
-			idf: q.weight * math.Log(1+(q.docs-df+0.5)/(df+0.5))})
+			score: newTermScore(q.weight, q.docs, df, q.avgLen, q.k1, q.b)})
 		if df == 0 {
 			s.empty = true
 		}
@@ -59,13 +59,13 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 }
 
 type phraseReader struct {
-	tfr  index.TermFieldReader
-	tfd  *index.TermFieldDoc
-	curr *index.TermFieldDoc
-	key  uint64
-	slot int      // position of the term in the phrase
-	idf  float64  // weight · idf
-	pos  []uint64 // scratch: the term's positions in the current document
+	tfr   index.TermFieldReader
+	tfd   *index.TermFieldDoc
+	curr  *index.TermFieldDoc
+	key   uint64
+	slot  int // position of the term in the phrase
+	score termScore
+	pos   []uint64 // scratch: the term's positions in the current document
 }
 
 func (r *phraseReader) next(target uint64, id index.IndexInternalID) error {
@@ -188,14 +188,8 @@ func (s *phraseSearcher) emit(ctx *bsearch.SearchContext) (*bsearch.DocumentMatc
 			rv.IndexInternalID = append(rv.IndexInternalID[:0], lead.curr.ID...)
 			if s.score {
 				score := 0.0
-				q := s.q
 				for _, r := range s.readers {
-					tf := float64(r.curr.Freq)
-					length := 1.0
-					if r.curr.Norm > 0 {
-						length = 1 / (r.curr.Norm * r.curr.Norm)
-					}
-					score += r.idf * tf * (q.k1 + 1) / (tf + q.k1*(1-q.b+q.b*length/q.avgLen))
+					score += r.score.of(r.curr.Freq, r.curr.Norm)
 				}
 				rv.Score = score
 			}
