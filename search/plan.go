@@ -174,7 +174,7 @@ func newPlan(q *Query, r Ranking) (*plan, error) {
 				}
 			}
 		}
-		must = append(must, &Terms{Terms: terms})
+		must = append(must, &Terms{Terms: sumRepeated(terms)})
 		// The question as typed, when a document contains it, counts most.
 		should = append(should, gramMatch(q.QuestionText, FieldTitleGrams, 2*boostTitle), gramMatch(q.QuestionText, FieldBodyGrams, 2*boostBody))
 		p.heavy = true
@@ -243,6 +243,24 @@ func newPlan(q *Query, r Ranking) (*plan, error) {
 	}
 	p.titleKey = TitleKey(text)
 	return p, nil
+}
+
+// sumRepeated merges terms of the same field and text into one of their
+// summed weight (a score is linear in a term's weight), so that each
+// term's postings are read once: the bigram 监管 of both 市场监管 and 监管.
+func sumRepeated(terms []WeightedTerm) []WeightedTerm {
+	at := make(map[[2]string]int, len(terms))
+	out := terms[:0:0]
+	for _, t := range terms {
+		k := [2]string{t.Field, t.Term}
+		if i, ok := at[k]; ok {
+			out[i].Weight += t.Weight
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, t)
+	}
+	return out
 }
 
 // mergeGroups drops repeated groups (the same keywords, in any order) and
