@@ -289,24 +289,27 @@ func (m *Matcher) holdsNeedles(holds func(rune) bool) bool {
 	return true
 }
 
-// CharFilter is a small Bloom filter of the characters of a text (256
-// bits): kept with a stored paragraph, it rules out most paragraphs
-// that lack a phrase's characters without reading them. Like RuneSet it
-// never rules out a text that holds them.
-type CharFilter [4]uint64
+// CharFilter is a small Bloom filter of the characters of a text (1024
+// bits, CharFilterBytes): kept with a stored paragraph, it rules out most
+// paragraphs that lack a phrase's characters without reading them. Like
+// RuneSet it never rules out a text that holds them.
+type CharFilter [16]uint64
+
+// CharFilterBytes is the size of a CharFilter.
+const CharFilterBytes = 128
 
 // NewCharFilter returns the filter of the characters of raw.
 func NewCharFilter(raw string) CharFilter {
 	var f CharFilter
 	for _, r := range raw {
-		h := uint32(r) * 2654435761 >> 24
+		h := uint32(r) * 2654435761 >> 22
 		f[h>>6] |= 1 << (h & 63)
 	}
 	return f
 }
 
 func (f *CharFilter) mayHold(r rune) bool {
-	h := uint32(r) * 2654435761 >> 24
+	h := uint32(r) * 2654435761 >> 22
 	return f[h>>6]&(1<<(h&63)) != 0
 }
 

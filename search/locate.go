@@ -48,37 +48,28 @@ func locate(ctx context.Context, doc *Document, locs []locator) []Span {
 		cand = cand[:0]
 		if f := doc.charsOf(i); f != nil {
 			// The paragraph's characters, filtered when the document was
-			// read: most paragraphs are ruled out here.
+			// read: most paragraphs are ruled out here, and a look at the
+			// text would rule out few more than the filter does.
 			for _, l := range locs {
 				if l.m.MayMatchFilter(f) {
 					cand = append(cand, l)
 				}
 			}
-		} else {
-			cand = append(cand, locs...)
-		}
-		if len(cand) == 0 {
-			continue
-		}
-		if len(cand) > 2 {
+		} else if len(locs) > 2 {
 			// Many clauses: one pass over the paragraph collects its
 			// characters for all of them.
 			set := analyzer.NewRuneSet(p.Text)
-			kept := cand[:0]
-			for _, l := range cand {
+			for _, l := range locs {
 				if l.m.MayMatchSet(set) {
-					kept = append(kept, l)
+					cand = append(cand, l)
 				}
 			}
-			cand = kept
 		} else {
-			kept := cand[:0]
-			for _, l := range cand {
+			for _, l := range locs {
 				if l.m.MayMatch(p.Text) {
-					kept = append(kept, l)
+					cand = append(cand, l)
 				}
 			}
-			cand = kept
 		}
 		if len(cand) == 0 {
 			continue
