@@ -322,27 +322,18 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 	// keywords stand in them (rerank); the engine returns that head whole.
 	rerankHits := p.keywords && req.Sort == SortRelevance && !passages && from < rerankHead
 	collect := size
-	switch {
-	case questionFacets:
-		collect, from = max(from+size, QuestionFacetPool), 0
-	case rerankHits:
+	if rerankHits {
 		collect, from = max(from+size, rerankHead), 0
 	}
-	er := &EngineRequest{Query: p.query, Filter: p.filter, Sort: req.Sort, From: from, Size: collect}
-	if !questionFacets {
-		er.Facets, er.FacetSize = facetFields, FacetEntries
+	er := &EngineRequest{Query: p.query, Filter: p.filter, Sort: req.Sort, From: from, Size: collect, Facets: facetFields, FacetSize: FacetEntries}
+	if questionFacets {
+		er.FacetPool = QuestionFacetPool
 	}
 	rk, err := c.engine.Search(ctx, er)
 	if err != nil {
 		return nil, err
 	}
 	hits := rk.Hits
-	if questionFacets {
-		// The best QuestionFacetPool hits, whatever the page.
-		if rk.Facets, err = c.facetsOf(ctx, hits[:min(len(hits), QuestionFacetPool)]); err != nil {
-			return nil, err
-		}
-	}
 	// Documents and their located matches, fetched once for reordering and
 	// for showing.
 	docs := map[string]*Document{}
@@ -371,7 +362,7 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 		}
 		rerank(p, head, docs, spans)
 	}
-	if (questionFacets || rerankHits) && len(pinned) == 0 && !passages {
+	if rerankHits && len(pinned) == 0 && !passages {
 		hits = window(hits, offset(req), req.Size)
 	}
 	if len(pinned) > 0 {
@@ -516,23 +507,6 @@ func (c *Core) exactTitles(ctx context.Context, p *plan, req *Request) ([]Ranked
 		return nil, err
 	}
 	return rk.Hits, nil
-}
-
-// facetsOf counts the facets of the given hits (the best matches of a
-// question).
-func (c *Core) facetsOf(ctx context.Context, hits []Ranked) (map[string][]FacetValue, error) {
-	if len(hits) == 0 {
-		return nil, nil
-	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	rk, err := c.engine.Search(ctx, &EngineRequest{Filter: []Node{&IDs{IDs: ids}}, Facets: facetFields, FacetSize: FacetEntries, Sort: SortRelevance})
-	if err != nil {
-		return nil, err
-	}
-	return rk.Facets, nil
 }
 
 func facetsOf(m map[string][]FacetValue) Facets {

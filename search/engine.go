@@ -53,6 +53,37 @@ type EngineRequest struct {
 	// engine counts over all matching documents, FacetSize values each.
 	Facets    []string
 	FacetSize int
+	// FacetPool, when above 0 (and Sort is SortRelevance), counts the
+	// facets over the FacetPool best matches only, not all of them (a
+	// question matches most of the index, weakly). An engine with no
+	// cheaper way to do so answers with FacetsOfBest.
+	FacetPool int
+}
+
+// FacetsOfBest answers req, whose FacetPool is set, with two plain
+// requests to run: the ranking down to the FacetPool best matches, then
+// the facets of those documents, found by their ids.
+func FacetsOfBest(ctx context.Context, run func(context.Context, *EngineRequest) (*EngineResult, error), req *EngineRequest) (*EngineResult, error) {
+	r := *req
+	r.Facets, r.FacetPool = nil, 0
+	r.From, r.Size = 0, max(req.From+req.Size, req.FacetPool)
+	res, err := run(ctx, &r)
+	if err != nil {
+		return nil, err
+	}
+	if best := res.Hits[:min(len(res.Hits), req.FacetPool)]; len(best) > 0 {
+		ids := make([]string, len(best))
+		for i, h := range best {
+			ids[i] = h.ID
+		}
+		fr, err := run(ctx, &EngineRequest{Filter: []Node{&IDs{IDs: ids}}, Facets: req.Facets, FacetSize: req.FacetSize, Sort: SortRelevance})
+		if err != nil {
+			return nil, err
+		}
+		res.Facets = fr.Facets
+	}
+	res.Hits = window(res.Hits, req.From, req.Size)
+	return res, nil
 }
 
 // EngineResult is an engine's answer to an EngineRequest.

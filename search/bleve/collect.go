@@ -66,6 +66,12 @@ func (e *Engine) collect(ctx context.Context, q query.Query, req *search.EngineR
 	}
 
 	keep := req.From + req.Size
+	// Facets over the best matches only: counted once those are known.
+	pool := 0
+	if len(cols) > 0 && req.FacetPool > 0 && req.Sort == search.SortRelevance {
+		pool = req.FacetPool
+		keep = max(keep, pool)
+	}
 	top := &topN{less: relevanceFirst}
 	switch req.Sort {
 	case search.SortDate:
@@ -95,9 +101,11 @@ func (e *Engine) collect(ctx context.Context, q query.Query, req *search.EngineR
 		if score > out.MaxScore {
 			out.MaxScore = score
 		}
-		for i, c := range cols {
-			for _, v := range c.values(doc) {
-				counts[i][v]++
+		if pool == 0 {
+			for i, c := range cols {
+				for _, v := range c.values(doc) {
+					counts[i][v]++
+				}
 			}
 		}
 		if keep > 0 {
@@ -109,8 +117,15 @@ func (e *Engine) collect(ctx context.Context, q query.Query, req *search.EngineR
 		}
 	}
 	hits := top.sorted()
+	for _, h := range hits[:min(pool, len(hits))] {
+		for i, c := range cols {
+			for _, v := range c.values(h.doc) {
+				counts[i][v]++
+			}
+		}
+	}
 	if req.From < len(hits) {
-		hits = hits[req.From:]
+		hits = hits[req.From:min(len(hits), req.From+req.Size)]
 	} else {
 		hits = nil
 	}

@@ -82,6 +82,7 @@ func Run(t *testing.T, open Opener) {
 		{"FacetsSortPages", s.testFacetsSortPages},
 		{"DateSorts", s.testDateSorts},
 		{"FacetCountsAreExact", s.testFacetCountsAreExact},
+		{"FacetPoolCountsTheBest", s.testFacetPoolCountsTheBest},
 		{"PassageMode", s.testPassageMode},
 		{"SnippetsEscapeAndMark", s.testSnippetsEscapeAndMark},
 		{"Incremental", s.testIncremental},
@@ -642,6 +643,54 @@ func (s *suite) testDateSorts(t *testing.T) {
 		if !undated {
 			t.Errorf("%s: no undated document among %d (the corpus has some)", sortBy, res.Total)
 		}
+	}
+}
+
+// An engine asked for facets over a pool of the best matches counts the
+// documents of that pool, whatever window of the ranking it returns, and
+// still counts every match in its total.
+func (s *suite) testFacetPoolCountsTheBest(t *testing.T) {
+	c, ok := s.idx.(*search.Core)
+	if !ok {
+		t.Skip("not a search core")
+	}
+	ctx := context.Background()
+	eng := c.Engine()
+	q := &search.Bool{Must: []search.Node{&search.Terms{Terms: []search.WeightedTerm{
+		{Field: search.FieldBody, Term: "政府", Weight: 1}, {Field: search.FieldBody, Term: "工作", Weight: 1}, {Field: search.FieldBody, Term: "管理", Weight: 0.5}}}}}
+	facets := []string{search.FieldYear, search.FieldDocType, search.FieldAgency}
+	all, err := eng.Search(ctx, &search.EngineRequest{Query: q, Sort: search.SortRelevance, Size: 5, Facets: facets, FacetSize: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Total <= 5 || len(all.Hits) != 5 {
+		t.Fatalf("the query finds %d documents (%d hits): too few to test a pool", all.Total, len(all.Hits))
+	}
+	var ids []string
+	for _, h := range all.Hits[:4] {
+		ids = append(ids, h.ID)
+	}
+	best, err := eng.Search(ctx, &search.EngineRequest{Filter: []search.Node{&search.IDs{IDs: ids}}, Sort: search.SortRelevance, Facets: facets, FacetSize: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pooled, err := eng.Search(ctx, &search.EngineRequest{Query: q, Sort: search.SortRelevance, From: 1, Size: 2, Facets: facets, FacetSize: 50, FacetPool: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pooled.Total != all.Total {
+		t.Errorf("total %d with a facet pool, %d without", pooled.Total, all.Total)
+	}
+	if fmt.Sprint(pooled.Hits) != fmt.Sprint(all.Hits[1:3]) {
+		t.Errorf("hits %v with a facet pool, want %v", pooled.Hits, all.Hits[1:3])
+	}
+	for _, f := range facets {
+		if fmt.Sprint(pooled.Facets[f]) != fmt.Sprint(best.Facets[f]) {
+			t.Errorf("%s: %v over the pool, want %v (the best four)", f, pooled.Facets[f], best.Facets[f])
+		}
+	}
+	if fmt.Sprint(pooled.Facets) == fmt.Sprint(all.Facets) {
+		t.Errorf("the pool's facets %v are those of all matches", pooled.Facets)
 	}
 }
 
