@@ -176,7 +176,13 @@ func newPlan(q *Query, r Ranking) (*plan, error) {
 		}
 		must = append(must, &Terms{Terms: sumRepeated(terms)})
 		// The question as typed, when a document contains it, counts most.
-		should = append(should, gramMatch(q.QuestionText, FieldTitleGrams, 2*boostTitle), gramMatch(q.QuestionText, FieldBodyGrams, 2*boostBody))
+		// A relaxed query is the text no document held as typed (in its
+		// title or body, within the same filters): the phrases would
+		// find nothing. (With a role filter the text was looked for in
+		// those sections only.)
+		if !q.Relaxed || len(q.Filters.Role) > 0 {
+			should = append(should, gramMatch(q.QuestionText, FieldTitleGrams, 2*boostTitle), gramMatch(q.QuestionText, FieldBodyGrams, 2*boostBody))
+		}
 		p.heavy = true
 	} else {
 		groups := mergeGroups(q.Groups)

@@ -315,3 +315,46 @@ func TestSearchSameWithKnownUnits(t *testing.T) {
 		t.Fatal("no sections shown: nothing was located")
 	}
 }
+
+// A query that found nothing as typed and is run again as a question
+// ranks as the same question typed by the user would: the question's
+// phrases as typed, which the relaxed run leaves out, would find nothing.
+func TestRelaxedRanksAsQuestion(t *testing.T) {
+	ctx := context.Background()
+	idx := testIndex(t)
+	relaxed := 0
+	for _, text := range []string{"2024年政府工作报告", "政府信息公开工作年度报告统计数据", "营商环境 量子计算", "乡村振兴产业 发展规划纲要"} {
+		req := search.Request{Query: text}
+		res, err := search.Run(ctx, idx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Relaxed {
+			continue
+		}
+		relaxed++
+		q, err := search.Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Question, q.QuestionText = true, q.PlainText()
+		if err := req.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		asked, err := idx.Search(ctx, q, &req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != asked.Total || len(res.Hits) != len(asked.Hits) {
+			t.Fatalf("%s: %d matches, %d hits relaxed; %d, %d as a question", text, res.Total, len(res.Hits), asked.Total, len(asked.Hits))
+		}
+		for i := range res.Hits {
+			if res.Hits[i].ID != asked.Hits[i].ID || res.Hits[i].Score != asked.Hits[i].Score {
+				t.Errorf("%s: hit %d is %s (%v) relaxed, %s (%v) as a question", text, i, res.Hits[i].ID, res.Hits[i].Score, asked.Hits[i].ID, asked.Hits[i].Score)
+			}
+		}
+	}
+	if relaxed < 2 {
+		t.Fatalf("only %d of the queries were relaxed", relaxed)
+	}
+}
