@@ -54,7 +54,7 @@ func mergeSpans(text string, spans []Span) []Span {
 type sectionMatch struct {
 	section   int
 	score     float64
-	perClause map[int]int
+	perClause []int // matches of each clause
 	headHits  int
 	spans     []Span
 }
@@ -109,48 +109,58 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 		return nil
 	}
 	starts := doc.ParagraphStarts()
-	bySection := map[int]*sectionMatch{}
-	// headClauses: clauses matched in each section's own heading line.
-	headClauses := map[int]map[int]bool{}
+	width := nClauses + 1 // a question's fallback words count as clause nClauses
 	for _, sp := range spans {
-		p := sort.SearchInts(starts, sp.Start+1) - 1 // paragraph index
-		if p < 0 {
-			continue
+		width = max(width, sp.Clause+1)
+	}
+	bySection := make([]*sectionMatch, len(doc.Sections))
+	var out []*sectionMatch
+	// headClauses: clauses matched in each section's own heading line.
+	var headClauses [][]bool
+	p, si := -1, -1 // the paragraph (0-based) and section of the last span
+	for _, sp := range spans {
+		if p < 0 || sp.Start < starts[p] || p+1 < len(starts) && sp.Start >= starts[p+1] {
+			// Spans come in paragraph order: most are in the last one's.
+			if p = sort.SearchInts(starts, sp.Start+1) - 1; p < 0 {
+				continue
+			}
+			si = doc.SectionOf(p + 1)
 		}
-		si := doc.SectionOf(p + 1)
 		if si < 0 {
 			continue
 		}
 		m := bySection[si]
 		if m == nil {
-			m = &sectionMatch{section: si, perClause: map[int]int{}}
+			m = &sectionMatch{section: si, perClause: make([]int, width)}
 			bySection[si] = m
+			out = append(out, m)
 		}
 		m.perClause[sp.Clause]++
 		if inHeading(doc, si, p, sp.Start-starts[p]) {
 			m.headHits++
+			if headClauses == nil {
+				headClauses = make([][]bool, len(doc.Sections))
+			}
 			if headClauses[si] == nil {
-				headClauses[si] = map[int]bool{}
+				headClauses[si] = make([]bool, width)
 			}
 			headClauses[si][sp.Clause] = true
 		}
 		m.spans = append(m.spans, sp)
 	}
-	out := make([]*sectionMatch, 0, len(bySection))
 	var parent []int
-	if len(headClauses) > 0 {
+	if headClauses != nil {
 		parent = parents(doc)
 	}
-	for _, m := range bySection {
+	for _, m := range out {
 		// Clauses found only in the headings above the section (第七章
 		// 法律责任 over an article) count for coverage, a little less.
 		inPath := 0.0
 		for a := m.section; parent != nil && parent[a] >= 0; {
 			a = parent[a]
-			for c := range headClauses[a] {
-				if m.perClause[c] == 0 {
+			for c, in := range headClauses[a] {
+				if in && m.perClause[c] == 0 {
 					inPath += 0.7
-					m.perClause[c] = 0 // seen, but no matches of its own
 				}
 			}
 		}
@@ -163,7 +173,6 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 		// Long sections collect matches by chance; dampen them a little.
 		norm := 1 / (1 + 0.15*math.Log1p(float64(length)/400))
 		m.score = 3*cover + freq*norm + 0.5*math.Min(float64(m.headHits), 2)
-		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].score != out[j].score {
@@ -198,7 +207,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func countPositive(m map[int]int) int {
+func countPositive(m []int) int {
 	n := 0
 	for _, v := range m {
 		if v > 0 {
