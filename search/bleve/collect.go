@@ -1,7 +1,6 @@
 package bleve
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"sort"
@@ -213,24 +212,44 @@ type topN struct {
 	less func(a, b hit) bool // a ranks before b
 }
 
-func (t *topN) Len() int           { return len(t.hits) }
-func (t *topN) Less(i, j int) bool { return t.less(t.hits[j], t.hits[i]) }
-func (t *topN) Swap(i, j int)      { t.hits[i], t.hits[j] = t.hits[j], t.hits[i] }
-func (t *topN) Push(x any)         { t.hits = append(t.hits, x.(hit)) }
-func (t *topN) Pop() any {
-	h := t.hits[len(t.hits)-1]
-	t.hits = t.hits[:len(t.hits)-1]
-	return h
-}
+// worse reports whether hit i ranks after hit j (the heap's order).
+func (t *topN) worse(i, j int) bool { return t.less(t.hits[j], t.hits[i]) }
 
+// offer considers h for the best keep hits.
 func (t *topN) offer(h hit, keep int) {
 	if len(t.hits) < keep {
-		heap.Push(t, h)
+		// Append and sift up.
+		t.hits = append(t.hits, h)
+		for i := len(t.hits) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !t.worse(i, p) {
+				break
+			}
+			t.hits[i], t.hits[p] = t.hits[p], t.hits[i]
+			i = p
+		}
 		return
 	}
-	if t.less(h, t.hits[0]) {
-		t.hits[0] = h
-		heap.Fix(t, 0)
+	if !t.less(h, t.hits[0]) {
+		return
+	}
+	// Replace the worst and sift down.
+	t.hits[0] = h
+	n := len(t.hits)
+	for i := 0; ; {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && t.worse(r, l) {
+			m = r
+		}
+		if !t.worse(m, i) {
+			return
+		}
+		t.hits[i], t.hits[m] = t.hits[m], t.hits[i]
+		i = m
 	}
 }
 
