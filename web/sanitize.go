@@ -52,9 +52,19 @@ func stripControls(b []byte) []byte {
 // the escapes are recognised only inside strings, after an unescaped
 // backslash, so the result stays valid JSON with the same structure.
 func stripControlsJSON(b []byte) []byte {
-	out := make([]byte, 0, len(b))
-	inString := false
-	for i := 0; i < len(b); i++ {
+	// Nothing to strip before the first backslash, DEL or C1 lead byte;
+	// outside strings JSON has none, so there a string is open.
+	first := 0
+	for first < len(b) && b[first] != '\\' && b[first] != 0x7f && b[first] != 0xc2 {
+		first++
+	}
+	if first == len(b) {
+		return b
+	}
+	out := make([]byte, first, len(b))
+	copy(out, b[:first])
+	inString := true
+	for i := first; i < len(b); i++ {
 		c := b[i]
 		if !inString {
 			if c == '"' {

@@ -32,4 +32,16 @@ func TestStripControlsJSON(t *testing.T) {
 	if len(got) != len(want) || got["t"] != want["t"] || got[`k\u0007`] != want[`k\u0007`] || got["n"] != want["n"] {
 		t.Errorf("got %q from %s", got, out)
 	}
+	// The first byte to strip may be a raw C1 or DEL character, before
+	// any backslash; a text with none comes back as it is.
+	raw, _ = json.Marshal([]string{"国务院\u0085通知\x7f", "引号\"与\n换行\u0007"})
+	out = stripControlsJSON(raw)
+	var list []string
+	if err := json.Unmarshal(out, &list); err != nil || len(list) != 2 || list[0] != "国务院通知" || list[1] != "引号\"与\n换行" {
+		t.Errorf("got %q (%v) from %s", list, err, raw)
+	}
+	plain := []byte(`{"title":"国务院关于优化营商环境的意见","n":3}`)
+	if out := stripControlsJSON(plain); string(out) != string(plain) {
+		t.Errorf("%s became %s", plain, out)
+	}
 }
