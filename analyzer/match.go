@@ -136,6 +136,8 @@ type Matcher struct {
 	needBigram, needEdge []bool
 	fail                 []int // KMP failure function over unit texts
 	needles              [][]rune
+	// filterBits are the CharFilter bits of seg's characters and pairs.
+	filterBits []uint32
 	// seg is folded text every match holds verbatim: the longest run of
 	// joined Chinese characters of the phrase, else its first unit.
 	seg string
@@ -203,6 +205,7 @@ func NewMatcher(phrase string) *Matcher {
 		}
 		i = j
 	}
+	m.filterBits = filterBitsOf(m.seg)
 	return m
 }
 
@@ -289,33 +292,65 @@ func (m *Matcher) holdsNeedles(holds func(rune) bool) bool {
 	return true
 }
 
-// CharFilter is a small Bloom filter of the characters of a text (1024
-// bits, CharFilterBytes): kept with a stored paragraph, it rules out most
-// paragraphs that lack a phrase's characters without reading them. Like
-// RuneSet it never rules out a text that holds them.
+// CharFilter is a small Bloom filter (1024 bits, CharFilterBytes) of the
+// folded characters of a text and of its pairs of adjacent folded
+// characters: kept with a stored paragraph, it rules out most paragraphs
+// that cannot hold a phrase without reading them. It never rules out a
+// text that holds the phrase: every match's folded text holds the
+// phrase's longest run of joined characters (see MayMatchFolded), and so
+// its characters and pairs.
 type CharFilter [16]uint64
 
 // CharFilterBytes is the size of a CharFilter.
 const CharFilterBytes = 128
 
-// NewCharFilter returns the filter of the characters of raw.
+// NewCharFilter returns the filter of raw (folding it).
 func NewCharFilter(raw string) CharFilter {
 	var f CharFilter
-	for _, r := range raw {
-		h := uint32(r) * 2654435761 >> 22
-		f[h>>6] |= 1 << (h & 63)
+	prev := rune(-1)
+	for _, r := range FoldString(raw) {
+		f.set(charBit(r))
+		if prev >= 0 {
+			f.set(pairBit(prev, r))
+		}
+		prev = r
 	}
 	return f
 }
 
-func (f *CharFilter) mayHold(r rune) bool {
-	h := uint32(r) * 2654435761 >> 22
-	return f[h>>6]&(1<<(h&63)) != 0
+func (f *CharFilter) set(b uint32)      { f[b>>6] |= 1 << (b & 63) }
+func (f *CharFilter) has(b uint32) bool { return f[b>>6]&(1<<(b&63)) != 0 }
+
+// charBit and pairBit place a character and a pair of characters in a
+// CharFilter.
+func charBit(r rune) uint32 { return uint32(r) * 2654435761 >> 22 }
+func pairBit(a, b rune) uint32 {
+	return (uint32(a)*2654435761 ^ uint32(b)*2246822519) * 3266489917 >> 22
 }
 
-// MayMatchFilter is MayMatch against a text's CharFilter.
+// filterBitsOf returns the bits a text's CharFilter has when the text can
+// hold a match of a phrase whose longest joined run is seg.
+func filterBitsOf(seg string) []uint32 {
+	var bits []uint32
+	prev := rune(-1)
+	for _, r := range seg {
+		bits = append(bits, charBit(r))
+		if prev >= 0 {
+			bits = append(bits, pairBit(prev, r))
+		}
+		prev = r
+	}
+	return bits
+}
+
+// MayMatchFilter reports whether the text of f can hold a match.
 func (m *Matcher) MayMatchFilter(f *CharFilter) bool {
-	return m.holdsNeedles(f.mayHold)
+	for _, b := range m.filterBits {
+		if !f.has(b) {
+			return false
+		}
+	}
+	return true
 }
 
 // RuneSet is a Bloom filter of the characters of a text: a quick, exact

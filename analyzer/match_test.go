@@ -95,7 +95,8 @@ func TestMatcherAgreesWithGramLayer(t *testing.T) {
 			t.Fatalf("text %q phrase %q: gram layer matches at %v, matcher at %v", text, phrase, want, got)
 		}
 		m := NewMatcher(phrase)
-		if m != nil && len(got) > 0 && (!m.MayMatch(text) || !m.MayMatchSet(NewRuneSet(text)) || !m.MayMatchFolded(FoldString(text))) {
+		filter := NewCharFilter(text)
+		if m != nil && len(got) > 0 && (!m.MayMatch(text) || !m.MayMatchSet(NewRuneSet(text)) || !m.MayMatchFolded(FoldString(text)) || !m.MayMatchFilter(&filter)) {
 			t.Fatalf("text %q phrase %q: prefilter rejects a text with a match", text, phrase)
 		}
 		if m != nil && m.Single() {
