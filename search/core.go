@@ -70,8 +70,8 @@ type Core struct {
 	engine  Engine
 	ranking Ranking
 	opts    Options
-	slots   chan struct{} // one per running search; nil: no limit
-	heavy   chan struct{}
+	slots   *slots // one per running search; nil: no limit
+	heavy   *slots
 	budgets *budgets
 	// running counts the searches under way: a client's heavy-search
 	// budget counts only when other clients' searches are running.
@@ -93,7 +93,7 @@ func NewCore(engine Engine, o Options) *Core {
 		c.opts.SearchSlots = runtime.GOMAXPROCS(0)
 	}
 	if c.opts.SearchSlots > 0 {
-		c.slots = make(chan struct{}, c.opts.SearchSlots)
+		c.slots = newSlots(c.opts.SearchSlots)
 	}
 	if c.opts.HeavySlots <= 0 {
 		c.opts.HeavySlots = runtime.GOMAXPROCS(0)
@@ -101,7 +101,7 @@ func NewCore(engine Engine, o Options) *Core {
 	if c.opts.Workers <= 0 {
 		c.opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	c.heavy = make(chan struct{}, c.opts.HeavySlots)
+	c.heavy = newSlots(c.opts.HeavySlots)
 	c.budgets = newBudgets(c.opts.ClientHeavyShare, c.opts.HeavySlots, c.opts.ClientHeavyBurst)
 	if o.Observe != nil {
 		c.engine = &observed{Engine: engine, observe: o.Observe}
@@ -257,34 +257,31 @@ func (c *Core) Search(ctx context.Context, q *Query, req *Request) (*Result, err
 	// A heavy search takes a heavy slot, then a search slot (the other
 	// way round, it would hold a search slot while waiting); its
 	// client's budget is charged from when it runs, not for its wait.
+	// A later step of a request waits ahead of new requests (slots).
+	later := isLaterStep(ctx)
 	var running time.Time
 	if p.heavy {
 		if err := c.budgets.start(client, busy); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
-		select {
-		case c.heavy <- struct{}{}:
-			defer func() {
-				<-c.heavy
-				ran := time.Duration(0)
-				if !running.IsZero() {
-					ran = time.Since(running)
-				}
-				c.budgets.end(client, ran)
-			}()
-		case <-ctx.Done():
+		if err := c.heavy.acquire(ctx, later); err != nil {
 			c.budgets.end(client, 0)
-			return nil, fmt.Errorf("search: waiting for a slot: %w", ctx.Err())
+			return nil, fmt.Errorf("search: waiting for a slot: %w", err)
 		}
+		defer func() {
+			c.heavy.release()
+			ran := time.Duration(0)
+			if !running.IsZero() {
+				ran = time.Since(running)
+			}
+			c.budgets.end(client, ran)
+		}()
 	}
 	if c.slots != nil {
-		// Channel senders wait in order of arrival.
-		select {
-		case c.slots <- struct{}{}:
-			defer func() { <-c.slots }()
-		case <-ctx.Done():
-			return nil, fmt.Errorf("search: waiting for a slot: %w", ctx.Err())
+		if err := c.slots.acquire(ctx, later); err != nil {
+			return nil, fmt.Errorf("search: waiting for a slot: %w", err)
 		}
+		defer c.slots.release()
 	}
 	running = time.Now()
 	res, err := c.search(ctx, q, p, req)

@@ -218,7 +218,8 @@ func Run(ctx context.Context, idx Index, req Request) (*Result, error) {
 	if q.CanRelax() {
 		rq := *q
 		rq.Question, rq.QuestionText, rq.Relaxed = true, q.PlainText(), true
-		relaxed, err := idx.Search(ctx, &rq, &req)
+		// A later step of the same request: it waits ahead of new ones.
+		relaxed, err := idx.Search(laterStep(ctx), &rq, &req)
 		var qe *QueryError
 		var be *BusyError
 		switch {

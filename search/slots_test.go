@@ -121,3 +121,83 @@ func TestHeavyBudgetNotChargedForWaiting(t *testing.T) {
 		t.Errorf("the client was charged %v for a search that waited 300 ms and ran at once", spent)
 	}
 }
+
+// waiters returns how many wait in each lane of s.
+func (s *slots) waiters() (later, fresh int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.waiting[0]), len(s.waiting[1])
+}
+
+// waitFor polls until s has the given waiters.
+func waitFor(t *testing.T, s *slots, later, fresh int) {
+	t.Helper()
+	for i := 0; i < 1000; i++ {
+		if l, f := s.waiters(); l == later && f == fresh {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	l, f := s.waiters()
+	t.Fatalf("waiters: %d later, %d new; want %d, %d", l, f, later, fresh)
+}
+
+// Waiters get a freed slot in order of arrival, a later step of a request
+// under way before new requests; one whose wait ends leaves its place,
+// and a slot handed to it as the wait ends goes on to the next.
+func TestSlotsLaterStepsFirst(t *testing.T) {
+	s := newSlots(1)
+	if err := s.acquire(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 4)
+	wait := func(name string, ctx context.Context, later bool) {
+		if err := s.acquire(ctx, later); err != nil {
+			got <- name + " gave up"
+			return
+		}
+		got <- name
+	}
+	go wait("new 1", context.Background(), false)
+	waitFor(t, s, 0, 1)
+	gone, cancel := context.WithCancel(context.Background())
+	go wait("new 2, gone", gone, false)
+	waitFor(t, s, 0, 2)
+	go wait("later", context.Background(), true)
+	waitFor(t, s, 1, 2)
+	cancel()
+	if g := <-got; g != "new 2, gone gave up" {
+		t.Fatalf("%s, want the cancelled waiter to give up", g)
+	}
+	waitFor(t, s, 1, 1)
+	for _, want := range []string{"later", "new 1"} {
+		s.release()
+		if g := <-got; g != want {
+			t.Fatalf("the freed slot went to %s, want %s", g, want)
+		}
+	}
+	s.release()
+	if s.free != 1 {
+		t.Fatalf("%d free slots after all left, want 1", s.free)
+	}
+	// A slot handed over just as the wait ends is passed on, not lost.
+	for i := 0; i < 200; i++ {
+		s := newSlots(1)
+		if err := s.acquire(context.Background(), false); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- s.acquire(ctx, false) }()
+		waitFor(t, s, 0, 1)
+		go cancel()
+		s.release()
+		if err := <-done; err == nil {
+			s.release()
+		}
+		if l, f := s.waiters(); s.free != 1 || l+f != 0 {
+			t.Fatalf("round %d: %d free slots and %d waiters after all left, want 1 and 0", i, s.free, l+f)
+		}
+		cancel()
+	}
+}
