@@ -50,6 +50,8 @@ type Document struct {
 	// sectionChars: locating a query skips most paragraphs without
 	// reading them.
 	paraChars []analyzer.CharFilter
+	// paraStarts is ParagraphStarts, made with sectionChars.
+	paraStarts []int
 }
 
 // charsOf returns the character filter of paragraph i (0-based), or nil.
@@ -87,6 +89,7 @@ func (d *Document) countSections() {
 	for i, p := range d.Paragraphs {
 		d.paraChars[i] = analyzer.NewCharFilter(p.Text)
 	}
+	d.paraStarts = d.paragraphStarts()
 }
 
 // Paragraph is one line of a document body.
@@ -150,8 +153,17 @@ func (d *Document) Body() string {
 	return b.String()
 }
 
-// ParagraphStarts returns the byte offset in Body of every paragraph.
+// ParagraphStarts returns the byte offset in Body of every paragraph. A
+// stored document's are counted once, when it is decoded, and shared: the
+// result must not be modified.
 func (d *Document) ParagraphStarts() []int {
+	if len(d.paraStarts) == len(d.Paragraphs) {
+		return d.paraStarts
+	}
+	return d.paragraphStarts()
+}
+
+func (d *Document) paragraphStarts() []int {
 	starts := make([]int, len(d.Paragraphs))
 	off := 0
 	for i, p := range d.Paragraphs {

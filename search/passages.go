@@ -113,8 +113,10 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 	for _, sp := range spans {
 		width = max(width, sp.Clause+1)
 	}
-	bySection := make([]*sectionMatch, len(doc.Sections))
+	// Sections cover the paragraphs in order and spans come in paragraph
+	// order: a span is mostly in the last span's section or a new one.
 	var out []*sectionMatch
+	maxSection := -1
 	// headClauses: clauses matched in each section's own heading line.
 	var headClauses [][]bool
 	p, si := -1, -1 // the paragraph (0-based) and section of the last span
@@ -129,11 +131,22 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 		if si < 0 {
 			continue
 		}
-		m := bySection[si]
-		if m == nil {
+		var m *sectionMatch
+		if si > maxSection {
 			m = &sectionMatch{section: si, perClause: make([]int, width)}
-			bySection[si] = m
 			out = append(out, m)
+			maxSection = si
+		} else {
+			for k := len(out) - 1; k >= 0; k-- {
+				if out[k].section == si {
+					m = out[k]
+					break
+				}
+			}
+			if m == nil {
+				m = &sectionMatch{section: si, perClause: make([]int, width)}
+				out = append(out, m)
+			}
 		}
 		m.perClause[sp.Clause]++
 		if inHeading(doc, si, p, sp.Start-starts[p]) {
