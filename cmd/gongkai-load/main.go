@@ -8,7 +8,8 @@
 // through the query file in turn, each starting at a different line.
 // With -spread, each client connects from its own loopback address
 // (127.0.0.2, 127.0.0.3, …), as separate users would: a server that limits
-// each client (gongkai's heavy-search budget) then sees several.
+// each client (gongkai's heavy-search budget) then sees several. With
+// -tail N it also names the queries behind the slowest requests.
 package main
 
 import (
@@ -38,6 +39,7 @@ func main() {
 	warmup := flag.Duration("warmup", 2*time.Second, "load before measuring starts")
 	name := flag.String("name", "", "label for the result line")
 	asJSON := flag.Bool("json", false, "print the result as JSON")
+	tail := flag.Int("tail", 0, "after the result line, name the N queries with the most requests slower than p99 (in -json always, as \"tail\")")
 	spread := flag.Bool("spread", false, "each client connects from its own loopback address (127.0.0.2, …); the server must be on loopback")
 	flag.Parse()
 	if !strings.Contains(*target, "{q}") {
@@ -71,7 +73,7 @@ func main() {
 	fmt.Printf("%s clients=%d requests=%d errors=%d qps=%.1f p50=%.1fms p95=%.1fms p99=%.1fms max=%.1fms\n",
 		res.Name, res.Clients, res.Requests, res.Errors, res.QPS, res.P50, res.P95, res.P99, res.Max)
 	for i, t := range res.Tail {
-		if i == 8 {
+		if i == *tail {
 			break
 		}
 		fmt.Printf("  slower than p99: %4d of %5d requests (median %.1fms)  %s\n", t.Slow, t.Requests, t.Median, t.Query)
