@@ -79,7 +79,7 @@ func (d *Document) countSection(i int) int {
 	return n
 }
 
-// countSections fills sectionChars and paraChars.
+// countSections fills sectionChars, paraChars and paraStarts.
 func (d *Document) countSections() {
 	d.sectionChars = make([]int, len(d.Sections))
 	for i := range d.Sections {

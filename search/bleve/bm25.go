@@ -201,9 +201,11 @@ func (r *bm25Reader) set(d *index.TermFieldDoc) {
 
 // bm25Searcher merges the postings of its terms in document order. The
 // readers form a min-heap on their current document. With many terms
-// (a question's 40–60) it instead reads each term's postings whole and
-// adds up the scores per document (term at a time), which spares a heap
-// step per posting; with few terms the heap lets a conjunction skip.
+// (a question's 40–60) and no positions asked for, it instead reads each
+// term's postings whole, straight from a scorch snapshot's segments
+// (openLists), and adds up the scores per document (term at a time),
+// which spares a heap step per posting; with few terms the heap lets a
+// conjunction skip.
 type bm25Searcher struct {
 	q         *bm25Query
 	readers   []*bm25Reader
@@ -225,8 +227,8 @@ type bm25Searcher struct {
 	cursor  uint64
 }
 
-// termAtATime is the number of terms from which a searcher sums scores
-// term at a time.
+// termAtATime is the number of terms (that occur in the index) from which
+// a searcher sums scores term at a time.
 const termAtATime = 8
 
 func (s *bm25Searcher) less(i, j int) bool { return s.heap[i].key < s.heap[j].key }
@@ -284,9 +286,6 @@ func (s *bm25Searcher) start() error {
 	if s.lists != nil {
 		return s.sumLists()
 	}
-	if len(s.readers) >= termAtATime && !s.locations {
-		return s.sum()
-	}
 	for _, r := range s.readers {
 		d, err := r.tfr.Next(r.tfd.Reset())
 		if err != nil {
@@ -342,31 +341,8 @@ func (s *bm25Searcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch,
 	return s.emit(ctx)
 }
 
-// sum reads every term's postings and adds up each document's score, in
-// the order of the terms.
-func (s *bm25Searcher) sum() error {
-	s.summed = true
-	for _, r := range s.readers {
-		for {
-			d, err := r.tfr.Next(r.tfd.Reset())
-			if err != nil {
-				return err
-			}
-			if d == nil {
-				break
-			}
-			key := idKey(d.ID)
-			s.grow(key)
-			s.matched[key>>6] |= 1 << (key & 63)
-			if s.score {
-				s.scores[key] += r.score.of(d.Freq, d.Norm)
-			}
-		}
-	}
-	return nil
-}
-
-// sumLists is sum over the segments' postings (the terms' lists).
+// sumLists reads every term's postings in every segment (the terms'
+// lists) and adds up each document's score, in the order of the terms.
 func (s *bm25Searcher) sumLists() error {
 	s.summed = true
 	var it segment.PostingsIterator
