@@ -22,29 +22,18 @@ func TestLocateWithCharFilters(t *testing.T) {
 		d.Paragraphs = append(d.Paragraphs, Paragraph{Text: text, Heading: i == 1})
 	}
 	d.Sections = []Section{{ID: "x/s1", First: 1, Last: 1}, {ID: "x/s2", Path: []string{"一、总体要求"}, First: 2, Last: len(texts)}}
-	b, err := d.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stored Document
-	if err := stored.UnmarshalBinary(b); err != nil {
-		t.Fatal(err)
-	}
+	_, stored := roundTrip(t, d)
 	if stored.charsOf(0) == nil || d.charsOf(0) != nil {
 		t.Fatal("filters: the decoded document should have them, the made one not")
 	}
 	found := 0
 	for _, text := range []string{"营商环境", "放管服", `"政府信息公开"`, "优化 营商环境 改革", "公司拖欠工资怎么办", "abc", "2024年", "第一条", "规范 保障 制定 组织 领导 改革", "不存在的词"} {
-		q, err := Parse(text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := newPlan(q, DefaultRanking())
+		p, err := newPlan(mustParse(t, text), DefaultRanking())
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := locateDoc(context.Background(), d, p)
-		got := locateDoc(context.Background(), &stored, p)
+		got := locateDoc(context.Background(), stored, p)
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%s: %v with filters, %v without", text, got, want)
 		}

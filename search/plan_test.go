@@ -8,10 +8,7 @@ import (
 // its words (监管 of 市场监管 and of 监管) is one term of their summed
 // weight.
 func TestQuestionTermsOnce(t *testing.T) {
-	q, err := Parse("国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见")
-	if err != nil {
-		t.Fatal(err)
-	}
+	q := mustParse(t, "国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见")
 	q.Question, q.QuestionText = true, q.PlainText()
 	p, err := newPlan(q, DefaultRanking())
 	if err != nil {

@@ -135,10 +135,9 @@ func TestCitation(t *testing.T) {
 	}
 }
 
-func TestDocumentBinary(t *testing.T) {
-	d := &Document{ID: "x", Title: "关于某事的通知", Agency: "国务院办公厅", Year: 2019, Date: "2019-01-02",
-		Paragraphs: []Paragraph{{Text: "前言"}, {Text: "一、总则", Heading: true}, {Text: "正文\n含换行"}},
-		Sections:   []Section{{ID: "x/s1", Path: []string{}, First: 1, Last: 1}, {ID: "x/s2", Path: []string{"一、总则"}, First: 2, Last: 3, Role: RolePlan, Year: 2024}}}
+// roundTrip returns d's stored form and the document decoded from it.
+func roundTrip(t *testing.T, d *Document) ([]byte, *Document) {
+	t.Helper()
 	b, err := d.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -147,6 +146,24 @@ func TestDocumentBinary(t *testing.T) {
 	if err := got.UnmarshalBinary(b); err != nil {
 		t.Fatal(err)
 	}
+	return b, &got
+}
+
+// mustParse parses text or fails the test.
+func mustParse(t *testing.T, text string) *Query {
+	t.Helper()
+	q, err := Parse(text)
+	if err != nil {
+		t.Fatalf("parse %q: %v", text, err)
+	}
+	return q
+}
+
+func TestDocumentBinary(t *testing.T) {
+	d := &Document{ID: "x", Title: "关于某事的通知", Agency: "国务院办公厅", Year: 2019, Date: "2019-01-02",
+		Paragraphs: []Paragraph{{Text: "前言"}, {Text: "一、总则", Heading: true}, {Text: "正文\n含换行"}},
+		Sections:   []Section{{ID: "x/s1", Path: []string{}, First: 1, Last: 1}, {ID: "x/s2", Path: []string{"一、总则"}, First: 2, Last: 3, Role: RolePlan, Year: 2024}}}
+	b, got := roundTrip(t, d)
 	if got.Hash() != d.Hash() {
 		t.Errorf("round trip changed the document: %+v", got)
 	}

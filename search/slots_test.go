@@ -25,6 +25,12 @@ func (e *gateEngine) Search(ctx context.Context, req *EngineRequest) (*EngineRes
 	}
 }
 
+// gatedCore returns a gate engine and a core over it with one search slot.
+func gatedCore() (*gateEngine, *Core) {
+	e := &gateEngine{gate: make(chan struct{}), entered: make(chan struct{}, 64)}
+	return e, NewCore(e, Options{SearchSlots: 1, Deadline: time.Hour})
+}
+
 func (e *gateEngine) Documents(ctx context.Context, ids []string) (map[string]*Document, error) {
 	return map[string]*Document{}, nil
 }
@@ -32,12 +38,8 @@ func (e *gateEngine) Documents(ctx context.Context, ids []string) (map[string]*D
 // With every search slot taken, a search waits its turn, and one whose
 // deadline passes while waiting says so without reaching the engine.
 func TestSearchSlots(t *testing.T) {
-	e := &gateEngine{gate: make(chan struct{}), entered: make(chan struct{}, 64)}
-	c := NewCore(e, Options{SearchSlots: 1, Deadline: time.Hour})
-	q, err := Parse("放管服")
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, c := gatedCore()
+	q := mustParse(t, "放管服")
 	req := &Request{Page: 1, Size: 10}
 	first := make(chan error, 1)
 	go func() {
@@ -78,16 +80,8 @@ func TestSearchSlots(t *testing.T) {
 // A heavy search that waits for a search slot is not charged to its
 // client's budget for the wait, only for its run.
 func TestHeavyBudgetNotChargedForWaiting(t *testing.T) {
-	e := &gateEngine{gate: make(chan struct{}), entered: make(chan struct{}, 64)}
-	c := NewCore(e, Options{SearchSlots: 1, Deadline: time.Hour})
-	cheap, err := Parse("放管服")
-	if err != nil {
-		t.Fatal(err)
-	}
-	heavy, err := Parse("公司拖欠工资怎么办")
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, c := gatedCore()
+	cheap, heavy := mustParse(t, "放管服"), mustParse(t, "公司拖欠工资怎么办")
 	if p, err := newPlan(heavy, c.ranking); err != nil || !p.heavy {
 		t.Fatalf("the question should be a heavy search (%v)", err)
 	}
