@@ -60,6 +60,12 @@ type EngineRequest struct {
 	FacetPool int
 }
 
+// PoolsFacets reports whether r asks for facets over a pool of its best
+// matches (FacetPool), not over all of them.
+func (r *EngineRequest) PoolsFacets() bool {
+	return r.FacetPool > 0 && len(r.Facets) > 0 && r.Sort == SortRelevance
+}
+
 // FacetsOfBest answers req, whose FacetPool is set, with two plain
 // requests to run: the ranking down to the FacetPool best matches, then
 // the facets of those documents, found by their ids.

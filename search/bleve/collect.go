@@ -67,7 +67,7 @@ func (e *Engine) collect(ctx context.Context, q query.Query, req *search.EngineR
 	keep := req.From + req.Size
 	// Facets over the best matches only: counted once those are known.
 	pool := 0
-	if len(cols) > 0 && req.FacetPool > 0 && req.Sort == search.SortRelevance {
+	if req.PoolsFacets() {
 		pool = req.FacetPool
 		keep = max(keep, pool)
 	}

@@ -387,7 +387,7 @@ func (e *Engine) searchBody(req *search.EngineRequest) (obj, error) {
 
 // Search ranks the documents that match req.
 func (e *Engine) Search(ctx context.Context, req *search.EngineRequest) (*search.EngineResult, error) {
-	if req.FacetPool > 0 && len(req.Facets) > 0 && req.Sort == search.SortRelevance {
+	if req.PoolsFacets() {
 		// OpenSearch counts facets over all matches (or a sample of each
 		// shard's best): the best of the whole index are found first.
 		return search.FacetsOfBest(ctx, e.Search, req)
