@@ -38,7 +38,8 @@ type termsField struct {
 	weight int     // the last weight terms count without a location (search.Field.WeightOnly)
 	value  []byte  // stored value, for stored fields
 	length int
-	freqs  index.TokenFrequencies
+	slice  []index.TokenFreq      // the distinct terms, after Analyze
+	freqs  index.TokenFrequencies // the same by term, made when asked for
 }
 
 func newTermsField(name string, opts index.FieldIndexingOptions, f *search.Field) *termsField {
@@ -62,16 +63,30 @@ func (f *termsField) NumPlainTextBytes() uint64           { return uint64(len(f.
 func (f *termsField) EncodedFieldType() byte              { return 't' }
 func (f *termsField) AnalyzedLength() int                 { return f.length }
 
+// AnalyzedTokenFrequencies returns the field's terms by term. The
+// segment writer (zapseg) reads TokenFreqSlice instead, so the map is
+// made only for other readers.
 func (f *termsField) AnalyzedTokenFrequencies() index.TokenFrequencies {
+	f.Analyze()
 	if f.freqs == nil {
-		f.Analyze()
+		f.freqs = make(index.TokenFrequencies, len(f.slice))
+		for i := range f.slice {
+			f.freqs[string(f.slice[i].Term)] = &f.slice[i]
+		}
 	}
 	return f.freqs
 }
 
+// TokenFreqSlice returns the field's distinct terms with their
+// frequencies and locations (zapseg.SliceField).
+func (f *termsField) TokenFreqSlice() []index.TokenFreq {
+	f.Analyze()
+	return f.slice
+}
+
 // Size is what the field holds in memory, for bleve's accounting.
 func (f *termsField) Size() int {
-	n := 96 + len(f.name) + len(f.value) + 16*len(f.terms) + 4*len(f.pos)
+	n := 96 + len(f.name) + len(f.value) + 16*len(f.terms) + 4*len(f.pos) + 48*len(f.slice)
 	if f.freqs != nil {
 		n += 64 * len(f.freqs)
 	}
@@ -81,7 +96,7 @@ func (f *termsField) Size() int {
 // Analyze builds the term frequencies (and, for fields with term
 // vectors, the positions) and lets go of the terms.
 func (f *termsField) Analyze() {
-	if f.freqs != nil {
+	if f.slice != nil {
 		return
 	}
 	located := len(f.terms) - f.weight
@@ -131,10 +146,8 @@ func (f *termsField) Analyze() {
 		}
 	}
 	freqs := make([]index.TokenFreq, len(counts))
-	out := make(index.TokenFrequencies, len(counts))
 	for s, t := range distinct {
 		freqs[s].Term = bytesOf(t)
-		out[t] = &freqs[s]
 	}
 	if located > 0 {
 		f.locate(freqs, ids[:located], counts)
@@ -142,7 +155,7 @@ func (f *termsField) Analyze() {
 	for s := range freqs {
 		freqs[s].SetFrequency(int(all[s]))
 	}
-	f.freqs = out
+	f.slice = freqs
 	f.terms, f.pos = nil, nil
 }
 
