@@ -392,6 +392,37 @@ func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (su
 	seen := map[string]origin{}
 	var batch []*search.Document
 	batchBytes := 0
+	// Two writes may be in flight, so that one batch is analysed while
+	// the one before it is written. A run never has an id in two batches
+	// (seen), so the order in which they land does not matter.
+	type write struct {
+		docs []*search.Document
+		err  chan error
+	}
+	var writing []write
+	// landed waits until at most n writes are in flight.
+	landed := func(n int) error {
+		var first error
+		for len(writing) > n {
+			w := writing[0]
+			writing = writing[1:]
+			if err := <-w.err; err != nil {
+				if first == nil {
+					first = err
+					cancel() // the other write stops too
+				}
+				continue
+			}
+			sum.Indexed += len(w.docs)
+			for _, d := range w.docs {
+				for _, p := range d.Paragraphs {
+					sum.TextBytes += int64(len(p.Text))
+				}
+			}
+		}
+		return first
+	}
+	defer landed(0) // nothing is left writing when Run returns
 	flush := func() error {
 		batchBytes = 0
 		if len(batch) == 0 {
@@ -409,16 +440,16 @@ func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (su
 			}
 			changed = append(changed, d)
 		}
-		if err := idx.Put(ctx, changed); err != nil {
+		batch = batch[:0]
+		if err := landed(1); err != nil {
 			return err
 		}
-		sum.Indexed += len(changed)
-		for _, d := range changed {
-			for _, p := range d.Paragraphs {
-				sum.TextBytes += int64(len(p.Text))
-			}
+		if len(changed) == 0 {
+			return nil
 		}
-		batch = batch[:0]
+		w := write{changed, make(chan error, 1)}
+		writing = append(writing, w)
+		go func() { w.err <- idx.Put(ctx, w.docs) }()
 		return nil
 	}
 	for it := range items {
@@ -467,6 +498,9 @@ func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (su
 		return sum, err
 	}
 	if err := flush(); err != nil {
+		return sum, err
+	}
+	if err := landed(0); err != nil {
 		return sum, err
 	}
 	sort.SliceStable(sum.Problems, func(i, j int) bool { return sum.Problems[i].Path < sum.Problems[j].Path })

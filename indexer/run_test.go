@@ -1,0 +1,88 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gongkai/gongkai/search"
+)
+
+// slowIndex records the writes Run makes; each takes a moment, and the
+// write numbered failAt (from 1) fails.
+type slowIndex struct {
+	search.Index // the methods Run does not call
+	mu           sync.Mutex
+	writes       int
+	inFlight     int
+	mostInFlight int
+	ids          map[string]int
+	failAt       int
+}
+
+var errDiskFull = errors.New("disk full")
+
+func (x *slowIndex) Unchanged(context.Context, []*search.Document) (map[string]bool, error) {
+	return nil, nil
+}
+
+func (x *slowIndex) Put(ctx context.Context, docs []*search.Document) error {
+	x.mu.Lock()
+	x.writes++
+	n := x.writes
+	x.inFlight++
+	x.mostInFlight = max(x.mostInFlight, x.inFlight)
+	x.mu.Unlock()
+	time.Sleep(20 * time.Millisecond)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.inFlight--
+	if n == x.failAt {
+		return errDiskFull
+	}
+	for _, d := range docs {
+		x.ids[d.ID]++
+	}
+	return nil
+}
+
+// TestRunOverlapsWrites checks that Run keeps two writes in flight (one
+// batch analysed while the previous is written), no more, that every
+// document is written once, and that a failed write stops the run with
+// its error, counting only the documents that were written, with no
+// write left running.
+func TestRunOverlapsWrites(t *testing.T) {
+	paths := []string{corpus + "tests.jsonl"}
+	x := &slowIndex{ids: map[string]int{}}
+	sum, err := Run(context.Background(), x, paths, Options{BatchSize: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.mostInFlight != 2 {
+		t.Errorf("%d writes at most in flight, want 2", x.mostInFlight)
+	}
+	if sum.Indexed != sum.Documents || len(x.ids) != sum.Documents {
+		t.Errorf("indexed %d of %d documents, the index got %d", sum.Indexed, sum.Documents, len(x.ids))
+	}
+	for id, n := range x.ids {
+		if n != 1 {
+			t.Errorf("%s written %d times", id, n)
+		}
+	}
+
+	x = &slowIndex{ids: map[string]int{}, failAt: 3}
+	sum, err = Run(context.Background(), x, paths, Options{BatchSize: 5})
+	if !errors.Is(err, errDiskFull) {
+		t.Fatalf("run with a failing write: %v", err)
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.inFlight != 0 {
+		t.Errorf("%d writes still running after Run returned", x.inFlight)
+	}
+	if sum.Indexed != len(x.ids) || sum.Indexed == 0 {
+		t.Errorf("summary says %d indexed, the index got %d", sum.Indexed, len(x.ids))
+	}
+}
