@@ -1,12 +1,18 @@
 package bleve
 
 import (
+	"sync"
 	"unsafe"
 
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/search/bleve/internal/termtab"
 )
+
+// tables are the term tables of termsField.Analyze, which bleve runs on
+// several workers at once.
+var tables = sync.Pool{New: func() any { return new(termtab.Table) }}
 
 // termsField is a bleve field made straight from analysed terms: it
 // hands bleve the term frequencies and positions it would otherwise
@@ -106,9 +112,11 @@ func (f *termsField) Analyze() {
 	// The distinct terms (one map lookup per term), which of them each
 	// term is, and how many located occurrences each has.
 	// Terms of up to seven bytes (bigrams, unigrams: nearly all) are
-	// looked up by a number made of their bytes, which is much cheaper
-	// than hashing and comparing strings.
-	short := make(map[uint64]int32, len(f.terms)/8+1)
+	// looked up by a number made of their bytes (termtab), which is much
+	// cheaper than hashing and comparing strings.
+	short := tables.Get().(*termtab.Table)
+	defer tables.Put(short)
+	short.Reset(len(f.terms) / 4)
 	var long map[string]int32
 	ids := make([]int32, len(f.terms))
 	var counts, all []int32
@@ -116,15 +124,8 @@ func (f *termsField) Analyze() {
 	for i, t := range f.terms {
 		var s int32
 		var ok bool
-		if len(t) <= 7 {
-			k := uint64(len(t)) << 56
-			for j := 0; j < len(t); j++ {
-				k |= uint64(t[j]) << (8 * j)
-			}
-			if s, ok = short[k]; !ok {
-				s = int32(len(counts))
-				short[k] = s
-			}
+		if k, isShort := termtab.Key(t); isShort {
+			s, ok = short.Find(k, int32(len(counts)))
 		} else {
 			if long == nil {
 				long = map[string]int32{}

@@ -35,6 +35,8 @@ import (
 	"github.com/blevesearch/vellum"
 	zap "github.com/blevesearch/zapx/v17"
 	"github.com/golang/snappy"
+
+	"github.com/gongkai/gongkai/search/bleve/internal/termtab"
 )
 
 // SliceField is a field that hands its distinct terms and their
@@ -109,24 +111,19 @@ type posting struct {
 
 // fieldDict is the terms of one field in a batch.
 type fieldDict struct {
-	short map[uint64]uint32 // terms of up to seven bytes, by their bytes
+	short termtab.Table // terms of up to seven bytes, by their bytes
 	long  map[string]uint32
 	ids   []uint32 // the field's terms (indexes into builder.terms)
 }
 
 func (d *fieldDict) lookup(b *builder, t []byte) uint32 {
-	if len(t) <= 7 {
-		k := uint64(len(t)) << 56
-		for j := 0; j < len(t); j++ {
-			k |= uint64(t[j]) << (8 * j)
+	if k, ok := termtab.Key(t); ok {
+		id, found := d.short.Find(k, int32(len(b.terms)))
+		if !found {
+			b.newTerm(t)
+			d.ids = append(d.ids, uint32(id))
 		}
-		if id, ok := d.short[k]; ok {
-			return id
-		}
-		id := b.newTerm(t)
-		d.short[k] = id
-		d.ids = append(d.ids, id)
-		return id
+		return uint32(id)
 	}
 	if id, ok := d.long[string(t)]; ok {
 		return id
@@ -225,10 +222,10 @@ func (b *builder) reset(docs []index.Document) bool {
 	b.dicts = b.dicts[:nf]
 	for i := range b.dicts {
 		d := &b.dicts[i]
-		if d.short == nil {
-			d.short, d.long = map[uint64]uint32{}, map[string]uint32{}
+		if d.long == nil {
+			d.long = map[string]uint32{}
 		}
-		clear(d.short)
+		d.short.Reset(len(d.ids))
 		clear(d.long)
 		d.ids = d.ids[:0]
 	}
