@@ -158,6 +158,7 @@ type builder struct {
 	bits       *roaring.Bitmap // for what appendRoaring leaves to roaring
 	docList    []uint32
 	containers [][3]int // key, first and end index into docList
+	keyed      []keyedTerm
 }
 
 // reset readies b for docs; false when docs need zapx's builder.
@@ -557,8 +558,7 @@ func (b *builder) writeDicts() []uint64 {
 	}
 	for fieldID := range b.fields {
 		dict := &b.dicts[fieldID]
-		ids := dict.ids
-		slices.SortFunc(ids, func(x, y uint32) int { return strings.Compare(b.terms[x], b.terms[y]) })
+		ids := b.sortTerms(dict.ids)
 		dv := b.docVals[fieldID]
 		if dv {
 			b.docTerm = slices.Grow(b.docTerm[:0], int(numDocs))[:numDocs]
@@ -625,6 +625,52 @@ func (b *builder) writeDicts() []uint64 {
 		b.uvarint(dictAt)
 	}
 	return addrs
+}
+
+// sortKey orders terms as their bytes do, for terms that differ in
+// their first seven bytes or are at most seven bytes long: those bytes
+// big-endian, then the length (255 for longer terms, whose ties are
+// broken by comparing them).
+func sortKey(t string) uint64 {
+	var k uint64
+	for j := 0; j < 7; j++ {
+		k <<= 8
+		if j < len(t) {
+			k |= uint64(t[j])
+		}
+	}
+	if len(t) > 7 {
+		return k<<8 | 255
+	}
+	return k<<8 | uint64(len(t))
+}
+
+// sortTerms sorts a field's term ids by term, comparing numbers rather
+// than strings (which would read every term's bytes at each step).
+func (b *builder) sortTerms(ids []uint32) []uint32 {
+	keyed := b.keyed[:0]
+	for _, id := range ids {
+		keyed = append(keyed, keyedTerm{sortKey(b.terms[id]), id})
+	}
+	slices.SortFunc(keyed, func(x, y keyedTerm) int {
+		switch {
+		case x.key < y.key:
+			return -1
+		case x.key > y.key:
+			return 1
+		}
+		return strings.Compare(b.terms[x.id], b.terms[y.id])
+	})
+	for i := range keyed {
+		ids[i] = keyed[i].id
+	}
+	b.keyed = keyed
+	return ids
+}
+
+type keyedTerm struct {
+	key uint64
+	id  uint32
 }
 
 // writeDocValues writes a field's doc values (each document's terms,

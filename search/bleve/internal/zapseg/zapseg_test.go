@@ -202,3 +202,26 @@ func TestRoaringBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestSortTerms checks that terms sorted by sortKey come out in the
+// order of their bytes: short and long terms, shared prefixes, zero
+// bytes.
+func TestSortTerms(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	b := &builder{}
+	var ids []uint32
+	for i := 0; i < 5000; i++ {
+		t := make([]byte, r.Intn(12))
+		for j := range t {
+			t[j] = "ab\x00\xff"[r.Intn(4)]
+		}
+		b.terms = append(b.terms, string(t))
+		ids = append(ids, uint32(i))
+	}
+	b.sortTerms(ids)
+	for i := 1; i < len(ids); i++ {
+		if b.terms[ids[i-1]] > b.terms[ids[i]] {
+			t.Fatalf("%q sorted before %q", b.terms[ids[i-1]], b.terms[ids[i]])
+		}
+	}
+}
