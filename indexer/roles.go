@@ -26,6 +26,11 @@ var (
 	reviewCueRe = regexp.MustCompile(`(过去一年|一年来|过去五年)[^。]{0,30}(主要做了|做了以下|主要工作|取得)`)
 	planCueRe   = regexp.MustCompile(`((今年|明年|\d{4}年)[^。]{0,40}(重点抓好|重点做好|做好以下|主要任务|工作安排|预期目标|抓好以下))|(下一步(工作|打算))`)
 	yearRe      = regexp.MustCompile(`(19|20)\d{2}`)
+	// reviewCueWords and planCueWords are words every match of
+	// reviewCueRe and planCueRe holds one of (mayCue): most paragraphs
+	// hold none, and a look for them is much cheaper than the regexp.
+	reviewCueWords = []string{"过去一年", "一年来", "过去五年"}
+	planCueWords   = []string{"重点抓好", "重点做好", "做好以下", "主要任务", "工作安排", "预期目标", "抓好以下", "下一步"}
 	// cnYearRe is a year in Chinese numerals: 一九五八年, 二〇二五年.
 	cnYearRe = regexp.MustCompile(`[一二三四五六七八九〇零○]{4}年`)
 	// 三、2011年的工作 / 三、关于2026年工作: the work of a year named alone.
@@ -164,9 +169,9 @@ func AssignRoles(doc *search.Document) {
 		for n := s.First; report && n <= s.Last; n++ {
 			t := doc.Paragraphs[n-1].Text
 			switch {
-			case reviewCueRe.MatchString(t):
+			case mayCue(t, reviewCueWords) && reviewCueRe.MatchString(t):
 				current, currentYear = search.RoleReview, roleYear(search.RoleReview, "", docYear)
-			case planCueRe.MatchString(t) && !doc.Paragraphs[n-1].Heading:
+			case mayCue(t, planCueWords) && planCueRe.MatchString(t) && !doc.Paragraphs[n-1].Heading:
 				current, currentYear = search.RolePlan, roleYear(search.RolePlan, planCueRe.FindString(t), docYear)
 			}
 		}
@@ -182,3 +187,13 @@ func AssignRoles(doc *search.Document) {
 
 // articleRe matches the heading of a law article.
 var articleRe = regexp.MustCompile(`^第[` + cnDigits + `0-9]+条$`)
+
+// mayCue reports whether t holds one of words.
+func mayCue(t string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	return false
+}

@@ -43,6 +43,12 @@ const maxHeadingRunes = 48
 // heading text. inArticle is set inside a law article, where outline
 // markers number the article's items instead of opening sections.
 func heading(line string, inArticle bool) (rank int, text string, ok bool) {
+	// Every pattern below starts with one of these: most lines are done
+	// here, without a regexp.
+	if r, _ := utf8.DecodeRuneInString(line); r != '第' && r != '（' && r != '(' &&
+		(r < '0' || r > '9') && !strings.ContainsRune(cnDigits, r) {
+		return 0, "", false
+	}
 	if m := structRe.FindStringSubmatch(line); m != nil {
 		switch m[1] {
 		case "编", "部分":
