@@ -73,6 +73,7 @@ func (p *Plugin) NewUsing(results []index.Document, config map[string]interface{
 		return p.ZapPlugin.NewUsing(results, config)
 	}
 	mem, storedIndex, sectionsIndex := b.write()
+	b.docs = nil
 	stats, _ := config[segment.StatsKey].(*segment.Stats)
 	if stats == nil {
 		stats = new(segment.Stats)
@@ -149,8 +150,9 @@ type builder struct {
 	sorted   []posting // postings grouped by term, documents rising
 	starts   []uint32  // term id → its postings in sorted: starts[id]:starts[id+1]
 
-	out        []byte
-	tmp        []byte
+	out        []byte // the segment being written (its own: see write)
+	lastSize   int    // bytes and documents of the last segment written
+	lastDocs   int
 	docTerm    [][]byte // doc values of one field, per document
 	seen       []uint32 // field id → last document it was seen in, plus 1
 	vellum     *vellum.Builder
@@ -327,11 +329,21 @@ func (b *builder) tmpStarts(n int) []uint32 {
 // values, the fields section. It returns the bytes and the offsets of
 // the stored index and the fields index.
 func (b *builder) write() ([]byte, uint64, uint64) {
-	b.out = b.out[:0]
+	// The segment keeps its bytes, so they are never reused: each
+	// segment gets new ones, sized from the last one's bytes per
+	// document.
+	size := 1 << 20
+	if b.lastDocs > 0 {
+		size = b.lastSize / b.lastDocs * (len(b.docs) + len(b.docs)/8 + 1)
+	}
+	b.out = make([]byte, 0, size)
 	stored := b.writeStored()
 	addrs := b.writeDicts()
 	sections := b.writeFields(addrs)
-	return b.out, stored, sections
+	out := b.out
+	b.out = nil
+	b.lastSize, b.lastDocs = len(out), len(b.docs)
+	return out, stored, sections
 }
 
 func (b *builder) uvarint(v uint64) { b.out = binary.AppendUvarint(b.out, v) }

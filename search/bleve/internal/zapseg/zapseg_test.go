@@ -140,6 +140,30 @@ func TestSameBytesAsZapx(t *testing.T) {
 	}
 }
 
+// TestSegmentsKeepTheirBytes checks that building a segment leaves the
+// segments built before it as they were (the builder is reused; the
+// bytes of a segment must not be).
+func TestSegmentsKeepTheirBytes(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	p := &Plugin{}
+	first, _, err := p.New(randomDocs(r, 50))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before bytes.Buffer
+	first.(*zap.SegmentBase).WriteTo(&before)
+	for i := 0; i < 5; i++ {
+		if _, _, err := p.New(randomDocs(r, 50)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var after bytes.Buffer
+	first.(*zap.SegmentBase).WriteTo(&after)
+	if !bytes.Equal(before.Bytes(), after.Bytes()) {
+		t.Fatal("a segment's bytes changed when the next segments were built")
+	}
+}
+
 // TestLeavesToZapx checks that documents this package does not write
 // (a field twice in one document) still make a segment, zapx's.
 func TestLeavesToZapx(t *testing.T) {
