@@ -42,7 +42,7 @@ if [ $QUICK = 1 ]; then
 	SOAK=10s
 	RANDOM_QUERIES=100
 else
-	KILLS=(5 15 30)
+	KILLS=(3 8 13) # a full build takes about 14 s: the last lands in its final merge
 	CRASHES=3
 	SOAK=60s
 	RANDOM_QUERIES=400
