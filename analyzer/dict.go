@@ -199,6 +199,7 @@ type jumper struct {
 // segScratch holds segment's buffers between runs of one text.
 type segScratch struct {
 	offs    []int
+	runes   []rune
 	jumpers []jumper
 	sizes   []int
 }
@@ -208,14 +209,15 @@ type segScratch struct {
 // log2(total/freq), an unknown single character costing 32), calling emit
 // with the byte range of every word in order.
 func (d *dict) segment(run string, sc *segScratch, emit func(start, end int)) {
-	// Byte offset of every character, and one past the end.
-	offs := sc.offs[:0]
-	for i := range run {
+	// Every character, and its byte offset (and one past the end).
+	offs, runes := sc.offs[:0], sc.runes[:0]
+	for i, r := range run {
 		offs = append(offs, i)
+		runes = append(runes, r)
 	}
 	n := len(offs)
 	offs = append(offs, len(run))
-	sc.offs = offs
+	sc.offs, sc.runes = offs, runes
 	if cap(sc.jumpers) < n {
 		sc.jumpers = make([]jumper, n, n+n/2)
 	}
@@ -241,8 +243,7 @@ func (d *dict) segment(run string, sc *segScratch, emit func(start, end int)) {
 		nc := 0
 		node := 0
 		for l := 1; cur+l <= n && l <= d.maxLen && nc < len(cands); l++ {
-			r, _ := utf8.DecodeRuneInString(run[offs[cur+l-1]:])
-			if node = d.child(node, r); node < 0 {
+			if node = d.child(node, runes[cur+l-1]); node < 0 {
 				break
 			}
 			if d.freq[node] > 0 {
