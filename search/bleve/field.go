@@ -109,7 +109,7 @@ func (f *termsField) Analyze() {
 	if !f.opts.IncludeTermVectors() {
 		located = 0
 	}
-	// The distinct terms (one map lookup per term), which of them each
+	// The distinct terms (one table lookup per term), which of them each
 	// term is, and how many located occurrences each has.
 	// Terms of up to seven bytes (bigrams, unigrams: nearly all) are
 	// looked up by a number made of their bytes (termtab), which is much

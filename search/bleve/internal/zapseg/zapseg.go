@@ -68,12 +68,14 @@ func (p *Plugin) New(results []index.Document) (segment.Segment, uint64, error) 
 // the segment as zapx would.
 func (p *Plugin) NewUsing(results []index.Document, config map[string]interface{}) (segment.Segment, uint64, error) {
 	b := builders.Get().(*builder)
-	defer builders.Put(b)
+	defer func() {
+		b.docs = nil // the pooled builder keeps no documents
+		builders.Put(b)
+	}()
 	if !b.reset(results) {
 		return p.ZapPlugin.NewUsing(results, config)
 	}
 	mem, storedIndex, sectionsIndex := b.write()
-	b.docs = nil
 	stats, _ := config[segment.StatsKey].(*segment.Stats)
 	if stats == nil {
 		stats = new(segment.Stats)
