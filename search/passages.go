@@ -3,6 +3,7 @@ package search
 import (
 	"html"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -258,34 +259,27 @@ func parents(doc *Document) []int {
 // sectionHit picks the best paragraph of a matched section and cuts its snippet.
 func sectionHit(doc *Document, starts []int, m *sectionMatch) SectionHit {
 	sec := doc.Sections[m.section]
-	// Best paragraph: most distinct clauses, then most matches, then first.
-	type para struct{ clauses, hits int }
-	paras := map[int]*para{}
-	clauseSeen := map[[2]int]bool{}
+	// Best paragraph: most distinct clauses, then most matches, then
+	// first. The spans are in order, so a paragraph's are together.
+	best, bestClauses, bestHits := -1, 0, 0
+	cur, hits := -1, 0
+	var clauses []int // the distinct clauses of paragraph cur
+	done := func() {
+		if cur >= 0 && (best < 0 || len(clauses) > bestClauses || len(clauses) == bestClauses && hits > bestHits) {
+			best, bestClauses, bestHits = cur, len(clauses), hits
+		}
+	}
 	for _, sp := range m.spans {
-		p := sort.SearchInts(starts, sp.Start+1) - 1
-		pp := paras[p]
-		if pp == nil {
-			pp = &para{}
-			paras[p] = pp
+		if p := sort.SearchInts(starts, sp.Start+1) - 1; p != cur {
+			done()
+			cur, hits, clauses = p, 0, clauses[:0]
 		}
-		pp.hits++
-		if !clauseSeen[[2]int{p, sp.Clause}] {
-			clauseSeen[[2]int{p, sp.Clause}] = true
-			pp.clauses++
+		hits++
+		if !slices.Contains(clauses, sp.Clause) {
+			clauses = append(clauses, sp.Clause)
 		}
 	}
-	best := -1
-	for p, pp := range paras {
-		if best < 0 {
-			best = p
-			continue
-		}
-		b := paras[best]
-		if pp.clauses > b.clauses || (pp.clauses == b.clauses && (pp.hits > b.hits || (pp.hits == b.hits && p < best))) {
-			best = p
-		}
-	}
+	done()
 	pStart := starts[best]
 	pEnd := pStart + len(doc.Paragraphs[best].Text)
 	var local []Span
