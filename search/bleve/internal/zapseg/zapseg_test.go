@@ -66,7 +66,11 @@ func randomDocs(r *rand.Rand, n int) []index.Document {
 			}
 			tfs := index.TokenFrequencies{}
 			length := 0
-			for k := r.Intn(12); k >= 0; k-- {
+			terms := 1 + r.Intn(12)
+			if r.Intn(6) == 0 {
+				terms = 0 // a placeholder field, as every document carries every field
+			}
+			for k := 0; k < terms; k++ {
 				t := vocabulary[r.Intn(len(vocabulary))]
 				if r.Intn(8) == 0 {
 					t = fmt.Sprintf("only-%d-%d", i, k)
@@ -137,6 +141,25 @@ func TestSameBytesAsZapx(t *testing.T) {
 		if err != nil || string(id) != fmt.Sprintf("doc-%05d", n-1) {
 			t.Errorf("%d documents: last id %q, %v", n, id, err)
 		}
+	}
+}
+
+// TestEmptyFields checks fields without a term in any document of the
+// batch (a facet no document of it has, a field without term vectors
+// or doc values): zapx still writes their dictionaries and doc values.
+func TestEmptyFields(t *testing.T) {
+	var docs []index.Document
+	for i := 0; i < 3; i++ {
+		d := document.NewDocument(fmt.Sprintf("empty-%d", i))
+		d.AddField(&testField{name: "facet", opts: index.IndexField | index.DocValues, tfs: index.TokenFrequencies{}})
+		d.AddField(&testField{name: "grams", opts: index.IndexField | index.IncludeTermVectors, tfs: index.TokenFrequencies{}})
+		d.AddField(document.NewTextFieldWithIndexingOptions("_src", nil, []byte("正文"), index.StoreField))
+		d.AddIDField()
+		d.VisitFields(func(f index.Field) { f.Analyze() })
+		docs = append(docs, d)
+	}
+	if err := Check(docs); err != nil {
+		t.Fatal(err)
 	}
 }
 
