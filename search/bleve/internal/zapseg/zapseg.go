@@ -16,6 +16,10 @@
 // package does not write in the same bytes (nested documents,
 // synonym or geo-shape fields, a field twice in one document, locations
 // naming another field) goes to zapx's builder unchanged.
+//
+// Check compares this package's bytes with zapx's; its tests (and
+// search/bleve's TestSegmentsAsZapx on real documents) are what say, after
+// an upgrade of zapx, whether the two still agree.
 package zapseg
 
 import (
