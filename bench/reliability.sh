@@ -5,7 +5,7 @@
 # cmd/gongkai, the hostile-documents test in web).
 #
 #   bench/reliability.sh [--quick] [CORPUS...]
-#   bench/reliability.sh ../shared/corpus/jsonl          # full: kills at 5, 15, 30 s, two 60 s soaks
+#   bench/reliability.sh ../shared/corpus/jsonl          # full: kills at 3, 8, 13 s, two 60 s soaks
 #   bench/reliability.sh --quick                         # CI: the test corpus, short runs
 #
 # 1. kill -9 during `gongkai index`, then index again: every document is
