@@ -316,19 +316,12 @@ func (b *builder) collect() bool {
 		b.starts[i] += b.starts[i-1]
 	}
 	b.sorted = slices.Grow(b.sorted[:0], len(b.postings))[:len(b.postings)]
-	next := b.tmpStarts(n)
+	next := slices.Clone(b.starts[:n]) // where each term's next posting goes
 	for _, p := range b.postings {
 		b.sorted[next[p.term]] = p
 		next[p.term]++
 	}
 	return true
-}
-
-// tmpStarts returns a copy of starts[:n] to fill sorted from.
-func (b *builder) tmpStarts(n int) []uint32 {
-	next := make([]uint32, n)
-	copy(next, b.starts[:n])
-	return next
 }
 
 // write encodes the segment: stored fields, the inverted index with doc
@@ -419,35 +412,30 @@ func (b *builder) writeStored() uint64 {
 // the number of chunks, each chunk's end offset, then the bytes.
 type chunks struct {
 	size uint64   // documents per chunk
-	ends []uint64 // per chunk: its length, then its end offset
+	lens []uint64 // bytes of each chunk
 	buf  []byte
-	cur  uint64
+	cur  uint64 // the chunk being written
+	from int    // where its bytes start in buf
 }
 
 func (c *chunks) reset(size, numDocs uint64) {
 	c.size = size
 	n := int((numDocs-1)/size + 1)
-	c.ends = slices.Grow(c.ends[:0], n)[:n]
-	clear(c.ends)
+	c.lens = slices.Grow(c.lens[:0], n)[:n]
+	clear(c.lens)
 	c.buf = c.buf[:0]
-	c.cur = 0
+	c.cur, c.from = 0, 0
 }
 
 // at starts the values of docNum.
 func (c *chunks) at(docNum uint64) {
 	if ch := docNum / c.size; ch != c.cur {
 		c.close()
-		c.cur = ch
+		c.cur, c.from = ch, len(c.buf)
 	}
 }
 
-func (c *chunks) close() {
-	var done uint64
-	for i := uint64(0); i < c.cur; i++ {
-		done += c.ends[i]
-	}
-	c.ends[c.cur] = uint64(len(c.buf)) - done
-}
+func (c *chunks) close() { c.lens[c.cur] = uint64(len(c.buf) - c.from) }
 
 func (c *chunks) add(v uint64) { c.buf = binary.AppendUvarint(c.buf, v) }
 
@@ -459,9 +447,9 @@ func (c *chunks) writeTo(out []byte) ([]byte, uint64) {
 		return out, 0
 	}
 	at := uint64(len(out))
-	out = binary.AppendUvarint(out, uint64(len(c.ends)))
+	out = binary.AppendUvarint(out, uint64(len(c.lens)))
 	var end uint64
-	for _, l := range c.ends {
+	for _, l := range c.lens {
 		end += l
 		out = binary.AppendUvarint(out, end)
 	}
