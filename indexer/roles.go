@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,14 +24,16 @@ var roleKeywords = []struct {
 // Cues in running text that open a part of a report without a heading
 // (some reports number only their subsections).
 var (
-	reviewCueRe = regexp.MustCompile(`(过去一年|一年来|过去五年)[^。]{0,30}(主要做了|做了以下|主要工作|取得)`)
-	planCueRe   = regexp.MustCompile(`((今年|明年|\d{4}年)[^。]{0,40}(重点抓好|重点做好|做好以下|主要任务|工作安排|预期目标|抓好以下))|(下一步(工作|打算))`)
-	yearRe      = regexp.MustCompile(`(19|20)\d{2}`)
 	// reviewCueWords and planCueWords are words every match of
 	// reviewCueRe and planCueRe holds one of (mayCue): most paragraphs
 	// hold none, and a look for them is much cheaper than the regexp.
+	// The regexps are made from them, so the two cannot drift apart.
 	reviewCueWords = []string{"过去一年", "一年来", "过去五年"}
-	planCueWords   = []string{"重点抓好", "重点做好", "做好以下", "主要任务", "工作安排", "预期目标", "抓好以下", "下一步"}
+	planCueTasks   = []string{"重点抓好", "重点做好", "做好以下", "主要任务", "工作安排", "预期目标", "抓好以下"}
+	planCueWords   = slices.Concat(planCueTasks, []string{"下一步"})
+	reviewCueRe    = regexp.MustCompile(`(` + strings.Join(reviewCueWords, "|") + `)[^。]{0,30}(主要做了|做了以下|主要工作|取得)`)
+	planCueRe      = regexp.MustCompile(`((今年|明年|\d{4}年)[^。]{0,40}(` + strings.Join(planCueTasks, "|") + `))|(下一步(工作|打算))`)
+	yearRe         = regexp.MustCompile(`(19|20)\d{2}`)
 	// cnYearRe is a year in Chinese numerals: 一九五八年, 二〇二五年.
 	cnYearRe = regexp.MustCompile(`[一二三四五六七八九〇零○]{4}年`)
 	// 三、2011年的工作 / 三、关于2026年工作: the work of a year named alone.
