@@ -5,9 +5,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	zap "github.com/blevesearch/zapx/v17"
 )
 
@@ -38,21 +42,74 @@ func Check(docs []index.Document) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case size != uint64(len(g.mem)):
+	if size != uint64(len(g.mem)) {
 		return fmt.Errorf("size %d, segment has %d bytes", size, len(g.mem))
-	case w.footer != g.footer:
-		return fmt.Errorf("footer (documents, stored index, fields index, chunk mode, version) %v, zapx's %v", g.footer, w.footer)
-	case len(w.mem) != len(g.mem) || w.fieldsStart != g.fieldsStart:
-		return fmt.Errorf("%d bytes, fields from %d; zapx's %d, from %d", len(g.mem), g.fieldsStart, len(w.mem), w.fieldsStart)
-	case !bytes.Equal(w.mem[:w.fieldsStart], g.mem[:g.fieldsStart]):
+	}
+	return g.differs(w)
+}
+
+// CheckMerge merges segs, segment files opened by zapx, with zapx's
+// merge and with this package's into files in dir named after name, and
+// reports how they differ, or nil when this package did the merge itself
+// (it does not leave it to zapx) and wrote the same file: everything
+// before the fields section byte for byte, the same footer, the same
+// fields section (sections sorted, as Check compares them), the same new
+// document numbers. It returns the path of this package's file. Tests
+// use it.
+func CheckMerge(segs []segment.Segment, dir, name string) (string, error) {
+	drops := make([]*roaring.Bitmap, len(segs))
+	if _, ok := newMerger(segs, drops); !ok {
+		return "", errors.New("the merge is left to zapx")
+	}
+	wantPath, gotPath := filepath.Join(dir, name+"-zapx.zap"), filepath.Join(dir, name+".zap")
+	wantNums, _, err := (&zap.ZapPlugin{}).Merge(segs, drops, wantPath, nil, nil)
+	if err != nil {
+		return "", fmt.Errorf("zapx: %w", err)
+	}
+	gotNums, size, err := (&Plugin{}).Merge(segs, drops, gotPath, nil, nil)
+	if err != nil {
+		return "", err
+	}
+	wantBytes, err := os.ReadFile(wantPath)
+	if err != nil {
+		return "", err
+	}
+	gotBytes, err := os.ReadFile(gotPath)
+	if err != nil {
+		return "", err
+	}
+	w, err := layoutOfFile(wantBytes)
+	if err != nil {
+		return "", err
+	}
+	g, err := layoutOfFile(gotBytes)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case size != uint64(len(gotBytes)):
+		return "", fmt.Errorf("size %d, file has %d bytes", size, len(gotBytes))
+	case fmt.Sprint(wantNums) != fmt.Sprint(gotNums):
+		return "", errors.New("new document numbers differ")
+	}
+	return gotPath, g.differs(w)
+}
+
+// differs says how l differs from want, zapx's layout, or nil.
+func (l layout) differs(want layout) error {
+	switch {
+	case want.footer != l.footer:
+		return fmt.Errorf("footer (documents, stored index, fields index, chunk mode, version) %v, zapx's %v", l.footer, want.footer)
+	case len(want.mem) != len(l.mem) || want.fieldsStart != l.fieldsStart:
+		return fmt.Errorf("%d bytes, fields from %d; zapx's %d, from %d", len(l.mem), l.fieldsStart, len(want.mem), want.fieldsStart)
+	case !bytes.Equal(want.mem[:want.fieldsStart], l.mem[:l.fieldsStart]):
 		i := 0
-		for w.mem[i] == g.mem[i] {
+		for want.mem[i] == l.mem[i] {
 			i++
 		}
-		return fmt.Errorf("bytes differ from offset %d of %d (stored index at %d)", i, w.fieldsStart, w.footer[1])
-	case !slices.Equal(w.fields, g.fields):
-		return fmt.Errorf("fields\n%v\nzapx's\n%v", g.fields, w.fields)
+		return fmt.Errorf("bytes differ from offset %d of %d (stored index at %d)", i, want.fieldsStart, want.footer[1])
+	case !slices.Equal(want.fields, l.fields):
+		return fmt.Errorf("fields\n%v\nzapx's\n%v", l.fields, want.fields)
 	}
 	return nil
 }
@@ -75,8 +132,16 @@ func layoutOf(sb *zap.SegmentBase) (l layout, err error) {
 	if _, err := sb.WriteTo(&buf); err != nil {
 		return l, err
 	}
-	b := buf.Bytes()
-	const footerLen = 40 // writer id length, documents, stored index, fields index, chunk mode, version, crc
+	return layoutOfFile(buf.Bytes())
+}
+
+// layoutOfFile reads the layout of a segment file's bytes b.
+func layoutOfFile(b []byte) (l layout, err error) {
+	defer func() {
+		if recover() != nil {
+			err = errors.New("the fields section does not parse")
+		}
+	}()
 	foot := b[len(b)-footerLen:]
 	l.mem = b[:len(b)-footerLen]
 	l.footer = [5]uint64{binary.BigEndian.Uint64(foot[4:]), binary.BigEndian.Uint64(foot[12:]),

@@ -157,6 +157,7 @@ type builder struct {
 	starts   []uint32  // term id → its postings in sorted: starts[id]:starts[id+1]
 
 	out        []byte // the segment being written (its own: see write)
+	outBase    uint64 // where out starts in the segment (a merge writes its file in pieces)
 	lastSize   int    // bytes and documents of the last segment written
 	lastDocs   int
 	docTerm    [][]byte // doc values of one field, per document
@@ -686,7 +687,7 @@ type keyedTerm struct {
 // its values, snappy-compressed unless SkipDVCompression; then the
 // chunks' end offsets, their length and their number.
 func (b *builder) writeDocValues(fieldID int) (uint64, uint64) {
-	numDocs := uint64(len(b.docs))
+	numDocs := uint64(len(b.docTerm))
 	size := uint64(1024)
 	opts := b.opts[fieldID]
 	if opts.SkipDVChunking() {
@@ -733,7 +734,7 @@ func (b *builder) writeDocValues(fieldID int) (uint64, uint64) {
 		ends = append(ends, uint64(len(data)))
 	}
 	flush()
-	start := uint64(len(b.out))
+	start := b.outBase + uint64(len(b.out))
 	b.out = append(b.out, final...)
 	offStart := len(b.out)
 	var end uint64
@@ -743,7 +744,7 @@ func (b *builder) writeDocValues(fieldID int) (uint64, uint64) {
 	}
 	b.out = binary.BigEndian.AppendUint64(b.out, uint64(len(b.out)-offStart))
 	b.out = binary.BigEndian.AppendUint64(b.out, n)
-	return start, uint64(len(b.out))
+	return start, b.outBase + uint64(len(b.out))
 }
 
 // writeFields writes the fields section: per field its name, options
@@ -752,7 +753,7 @@ func (b *builder) writeDocValues(fieldID int) (uint64, uint64) {
 func (b *builder) writeFields(addrs []uint64) uint64 {
 	offsets := make([]uint64, len(b.fields))
 	for id, name := range b.fields {
-		offsets[id] = uint64(len(b.out))
+		offsets[id] = b.outBase + uint64(len(b.out))
 		b.uvarint(uint64(len(name)))
 		b.out = append(b.out, name...)
 		b.uvarint(uint64(b.opts[id]))
@@ -764,7 +765,7 @@ func (b *builder) writeFields(addrs []uint64) uint64 {
 		b.out = binary.BigEndian.AppendUint16(b.out, sectionGeoShapeV2)
 		b.out = binary.BigEndian.AppendUint64(b.out, 0)
 	}
-	at := uint64(len(b.out))
+	at := b.outBase + uint64(len(b.out))
 	b.uvarint(uint64(len(b.fields)))
 	for _, o := range offsets {
 		b.out = binary.BigEndian.AppendUint64(b.out, o)

@@ -1,0 +1,627 @@
+package zapseg
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"math/bits"
+	"os"
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/blevesearch/vellum"
+	zap "github.com/blevesearch/zapx/v17"
+	"github.com/golang/snappy"
+)
+
+// Merge merges segments into a new segment file at path; see MergeUsing.
+func (p *Plugin) Merge(segments []segment.Segment, drops []*roaring.Bitmap, path string,
+	closeCh chan struct{}, s segment.StatsReporter) ([][]uint64, uint64, error) {
+	return p.MergeUsing(segments, drops, path, closeCh, s, nil)
+}
+
+// MergeUsing merges segment files that drop no document and have the
+// same fields into a new segment file at path, in the bytes zapx's
+// merge writes (the fields section's entries aside, which zapx lists
+// in Go-map order). Anything else (deletions, in-memory segments,
+// fields that differ between segments, run-length bitmaps) is merged
+// by zapx.
+//
+// zapx merges term by term through a postings-list object, a parsed
+// roaring bitmap and an iterator per term and segment. Here a term's
+// frequencies and locations, which hold no document numbers, are
+// copied as they are (documents keep their order), and only a term
+// long enough to be cut into several chunks is walked document by
+// document.
+func (p *Plugin) MergeUsing(segments []segment.Segment, drops []*roaring.Bitmap, path string,
+	closeCh chan struct{}, s segment.StatsReporter, config map[string]interface{}) ([][]uint64, uint64, error) {
+	m, ok := newMerger(segments, drops)
+	if !ok {
+		return p.ZapPlugin.MergeUsing(segments, drops, path, closeCh, s, config)
+	}
+	newDocNums, size, err := m.mergeTo(path, closeCh)
+	if errors.Is(err, errNotMine) {
+		return p.ZapPlugin.MergeUsing(segments, drops, path, closeCh, s, config)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if s != nil {
+		s.ReportBytesWritten(size)
+	}
+	return newDocNums, size, nil
+}
+
+// errNotMine stops a merge that met something zapx's merge must do.
+var errNotMine = errors.New("zapseg: left to zapx")
+
+// footerLen is the length of a segment file's footer when its writer
+// has no id: the id's length, documents, stored index, fields index,
+// chunk mode, version, CRC.
+const footerLen = 4 + 8 + 8 + 8 + 4 + 4 + 4
+
+// mergeInput is one segment being merged.
+type mergeInput struct {
+	mem     []byte // the file without its footer
+	numDocs uint64
+	stored  uint64   // where the stored index starts
+	base    uint64   // the new number of its first document
+	invAt   []uint64 // field id → its inverted-index section
+}
+
+// merger merges segment files.
+type merger struct {
+	in      []mergeInput
+	fields  []string
+	opts    []index.FieldIndexingOptions
+	numDocs uint64
+	b       builder // the writing half of a segment builder, reused
+
+	tf, locs chunks
+	parts    []mergePart
+	oneHits  []byte
+}
+
+// newMerger reads the segments' layout; false when zapx must merge.
+func newMerger(segments []segment.Segment, drops []*roaring.Bitmap) (*merger, bool) {
+	m := &merger{}
+	for i, sg := range segments {
+		zs, ok := sg.(*zap.Segment)
+		if !ok || (drops[i] != nil && !drops[i].IsEmpty()) || zs.CallbackId() != "" ||
+			len(zs.GetUpdatedFields()) > 0 || zs.ChunkMode() != zap.DefaultChunkMode || zs.Version() != zap.Version {
+			return nil, false
+		}
+		data := zs.Data()
+		if len(data) < footerLen || binary.BigEndian.Uint32(data[len(data)-footerLen:]) != 0 {
+			return nil, false
+		}
+		in := mergeInput{mem: data[:len(data)-footerLen], numDocs: zs.NumDocs(),
+			stored: zs.StoredIndexOffset(), base: m.numDocs}
+		fields, opts, invAt, ok := readFields(in.mem, zs.SectionsIndexOffset())
+		if !ok {
+			return nil, false
+		}
+		if i == 0 {
+			m.fields, m.opts = fields, opts
+		} else if !slices.Equal(fields, m.fields) || !slices.Equal(opts, m.opts) {
+			return nil, false
+		}
+		// The stored index is followed by the nested documents' edges:
+		// none.
+		if at := in.stored + 8*in.numDocs; at >= uint64(len(in.mem)) || in.mem[at] != 0 {
+			return nil, false
+		}
+		in.invAt = invAt
+		m.numDocs += in.numDocs
+		m.in = append(m.in, in)
+	}
+	if len(m.in) == 0 || m.numDocs == 0 || !slices.IsSorted(m.fields[1:]) {
+		return nil, false
+	}
+	for _, o := range m.opts {
+		if o.SkipDVChunking() || o.SkipDVCompression() {
+			return nil, false
+		}
+	}
+	return m, true
+}
+
+// readFields reads the fields section at at: each field's name, options
+// and the address of its inverted-index section; false when a field has
+// another section's data.
+func readFields(mem []byte, at uint64) (names []string, opts []index.FieldIndexingOptions, invAt []uint64, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false // a section this reading does not know
+		}
+	}()
+	n, k := binary.Uvarint(mem[at:])
+	p := mem[at+uint64(k):]
+	for i := uint64(0); i < n; i++ {
+		q := mem[binary.BigEndian.Uint64(p[8*i:]):]
+		nameLen, k := binary.Uvarint(q)
+		names = append(names, string(q[k:k+int(nameLen)]))
+		q = q[k+int(nameLen):]
+		o, k := binary.Uvarint(q)
+		opts = append(opts, index.FieldIndexingOptions(o))
+		q = q[k:]
+		sections, k := binary.Uvarint(q)
+		q = q[k:]
+		var inv uint64
+		for j := uint64(0); j < sections; j++ {
+			typ, addr := binary.BigEndian.Uint16(q), binary.BigEndian.Uint64(q[2:])
+			q = q[10:]
+			switch {
+			case typ == sectionInvertedText:
+				inv = addr
+			case addr != 0:
+				return nil, nil, nil, false
+			}
+		}
+		if inv == 0 {
+			return nil, nil, nil, false
+		}
+		invAt = append(invAt, inv)
+	}
+	return names, opts, invAt, len(names) > 0 && names[0] == "_id"
+}
+
+// fileOut writes a segment file, keeping its last bytes in buf.
+type fileOut struct {
+	f    *os.File
+	buf  []byte
+	base uint64 // bytes written to f
+	crc  uint32
+	err  error
+}
+
+func (o *fileOut) pos() uint64 { return o.base + uint64(len(o.buf)) }
+
+// spill writes buf to the file once it is large.
+func (o *fileOut) spill() {
+	if len(o.buf) >= 4<<20 {
+		o.flush()
+	}
+}
+
+func (o *fileOut) flush() {
+	o.crc = crc32.Update(o.crc, crc32.IEEETable, o.buf)
+	if o.err == nil {
+		_, o.err = o.f.Write(o.buf)
+	}
+	o.base += uint64(len(o.buf))
+	o.buf = o.buf[:0]
+}
+
+// mergeTo writes the merged segment to path and returns the new
+// numbers of every segment's documents and the file's size.
+func (m *merger) mergeTo(path string, closeCh chan struct{}) (_ [][]uint64, _ uint64, err error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0600)
+	if err != nil {
+		return nil, 0, err
+	}
+	o := &fileOut{f: f, buf: make([]byte, 0, 5<<20)}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(path)
+		}
+	}()
+	newDocNums, stored := m.writeStored(o)
+	addrs := make([]uint64, len(m.fields))
+	for fieldID := range m.fields {
+		select {
+		case <-closeCh:
+			return nil, 0, segment.ErrClosed
+		default:
+		}
+		if addrs[fieldID], err = m.writeField(o, fieldID); err != nil {
+			return nil, 0, err
+		}
+	}
+	// The fields section, as a segment builder writes it.
+	m.b.fields, m.b.opts = m.fields, m.opts
+	m.b.out, m.b.outBase = o.buf, o.base
+	sections := m.b.writeFields(addrs)
+	o.buf = m.b.out
+	m.b.out = nil
+	o.flush()
+	footer := binary.BigEndian.AppendUint32(nil, 0) // no writer id
+	footer = binary.BigEndian.AppendUint64(footer, m.numDocs)
+	footer = binary.BigEndian.AppendUint64(footer, stored)
+	footer = binary.BigEndian.AppendUint64(footer, sections)
+	footer = binary.BigEndian.AppendUint32(footer, zap.DefaultChunkMode)
+	footer = binary.BigEndian.AppendUint32(footer, zap.Version)
+	crc := crc32.Update(o.crc, crc32.IEEETable, footer)
+	footer = binary.BigEndian.AppendUint32(footer, crc)
+	o.buf = append(o.buf, footer...)
+	o.flush()
+	if o.err != nil {
+		return nil, 0, o.err
+	}
+	if err := f.Sync(); err != nil {
+		return nil, 0, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, 0, err
+	}
+	return newDocNums, o.base, nil
+}
+
+// writeStored copies every segment's stored documents, which do not
+// change, and writes the new stored index and an empty list of nested
+// documents' edges.
+func (m *merger) writeStored(o *fileOut) ([][]uint64, uint64) {
+	newDocNums := make([][]uint64, len(m.in))
+	offsets := make([]uint64, 0, m.numDocs)
+	for i, in := range m.in {
+		nums := make([]uint64, in.numDocs)
+		for d := range nums {
+			nums[d] = in.base + uint64(d)
+		}
+		newDocNums[i] = nums
+		if in.numDocs == 0 {
+			continue
+		}
+		first := binary.BigEndian.Uint64(in.mem[in.stored:])
+		at := o.pos()
+		o.buf = append(o.buf, in.mem[first:in.stored]...)
+		for d := uint64(0); d < in.numDocs; d++ {
+			offsets = append(offsets, binary.BigEndian.Uint64(in.mem[in.stored+8*d:])-first+at)
+		}
+		o.spill()
+	}
+	stored := o.pos()
+	for _, off := range offsets {
+		o.buf = binary.BigEndian.AppendUint64(o.buf, off)
+	}
+	o.buf = append(o.buf, 0) // no nested documents
+	return newDocNums, stored
+}
+
+// termSource is one segment's postings of the term being merged.
+type termSource struct {
+	in  *mergeInput
+	val uint64 // the dictionary's value: postings offset or a 1-hit
+}
+
+// writeField merges one field's terms and doc values and returns where
+// its addresses are.
+func (m *merger) writeField(o *fileOut, fieldID int) (uint64, error) {
+	b := &m.b
+	var its []*vellum.FSTIterator
+	var owners []*mergeInput
+	var dvIns []*mergeInput
+	if m.opts[fieldID].IsIndexed() {
+		for i := range m.in {
+			in := &m.in[i]
+			fst, dvStart, err := in.dictionary(fieldID)
+			if err != nil {
+				return 0, err
+			}
+			it, err := fst.Iterator(nil, nil)
+			if errors.Is(err, vellum.ErrIteratorDone) {
+				continue // zapx merges no doc values of a segment without terms
+			}
+			if err != nil {
+				return 0, err
+			}
+			if dvStart != fieldNotUninverted {
+				dvIns = append(dvIns, in)
+			}
+			its = append(its, it)
+			owners = append(owners, in)
+		}
+	}
+	b.fstBuf.Reset()
+	if b.vellum == nil {
+		v, err := vellum.New(&b.fstBuf, vellumOpts)
+		if err != nil {
+			return 0, err
+		}
+		b.vellum = v
+	} else if err := b.vellum.Reset(&b.fstBuf); err != nil {
+		return 0, err
+	}
+	var srcs []termSource
+	var term []byte
+	for len(its) > 0 {
+		// The smallest term, and every segment that has it, in order.
+		srcs = srcs[:0]
+		for i, it := range its {
+			k, v := it.Current()
+			c := -1
+			if len(srcs) > 0 {
+				c = bytes.Compare(k, term)
+			}
+			if c > 0 {
+				continue
+			}
+			if c < 0 {
+				term = append(term[:0], k...)
+				srcs = srcs[:0]
+			}
+			srcs = append(srcs, termSource{owners[i], v})
+		}
+		at, err := m.mergeTerm(o, srcs)
+		if err != nil {
+			return 0, err
+		}
+		if err := b.vellum.Insert(term, at); err != nil {
+			return 0, err
+		}
+		// Move on every iterator that was at the term.
+		kept := 0
+		for i, it := range its {
+			k, _ := it.Current()
+			if bytes.Equal(k, term) {
+				if err := it.Next(); errors.Is(err, vellum.ErrIteratorDone) {
+					continue
+				} else if err != nil {
+					return 0, err
+				}
+			}
+			its[kept], owners[kept] = it, owners[i]
+			kept++
+		}
+		its, owners = its[:kept], owners[:kept]
+		o.spill()
+	}
+	if err := b.vellum.Close(); err != nil {
+		return 0, err
+	}
+	dictAt := o.pos()
+	o.buf = binary.AppendUvarint(o.buf, uint64(b.fstBuf.Len()))
+	o.buf = append(o.buf, b.fstBuf.Bytes()...)
+	dvStart, dvEnd := uint64(fieldNotUninverted), uint64(fieldNotUninverted)
+	if len(dvIns) > 0 {
+		if err := m.collectDocValues(fieldID, dvIns); err != nil {
+			return 0, err
+		}
+		b.out, b.outBase, b.opts = o.buf, o.base, m.opts
+		dvStart, dvEnd = b.writeDocValues(fieldID)
+		o.buf = b.out
+		b.out = nil
+	}
+	addr := o.pos()
+	o.buf = binary.AppendUvarint(o.buf, dvStart)
+	o.buf = binary.AppendUvarint(o.buf, dvEnd)
+	o.buf = binary.AppendUvarint(o.buf, dictAt)
+	o.spill()
+	return addr, nil
+}
+
+// dictionary returns the field's dictionary in the segment and where its
+// doc values start.
+func (in *mergeInput) dictionary(fieldID int) (*vellum.FST, uint64, error) {
+	p := in.mem[in.invAt[fieldID]:]
+	dvStart, k := binary.Uvarint(p)
+	p = p[k:]
+	_, k = binary.Uvarint(p)
+	p = p[k:]
+	dictAt, _ := binary.Uvarint(p)
+	q := in.mem[dictAt:]
+	n, k := binary.Uvarint(q)
+	fst, err := vellum.Load(q[k : k+int(n)])
+	return fst, dvStart, err
+}
+
+// Bits of a dictionary value that mark a term of one document with one
+// occurrence and no locations (zapx's 1-hit encoding), and its parts.
+const (
+	fstValEncodingMask = uint64(0xc000000000000000)
+	fstValEncoding1Hit = uint64(0x8000000000000000)
+	mask31Bits         = uint64(0x000000007fffffff)
+)
+
+// mergePart is one segment's share of a term's postings.
+type mergePart struct {
+	tf, loc []byte // frequencies and norms; locations
+	docs    int    // how many documents
+}
+
+// mergeTerm writes a term's merged postings and returns the value its
+// dictionary entry gets.
+func (m *merger) mergeTerm(o *fileOut, srcs []termSource) (uint64, error) {
+	b := &m.b
+	// The term's documents in the new segment, and its frequencies and
+	// locations: each segment's bytes as they are.
+	docs := b.docList[:0]
+	parts := m.parts[:0]
+	m.oneHits = m.oneHits[:0]
+	for _, s := range srcs {
+		in := s.in
+		if s.val&fstValEncodingMask == fstValEncoding1Hit {
+			doc, norm := s.val&mask31Bits, (s.val>>31)&mask31Bits
+			docs = append(docs, uint32(in.base+doc))
+			at := len(m.oneHits)
+			m.oneHits = binary.AppendUvarint(m.oneHits, 2) // frequency 1, no locations
+			m.oneHits = binary.AppendUvarint(m.oneHits, norm)
+			parts = append(parts, mergePart{tf: m.oneHits[at:len(m.oneHits):len(m.oneHits)], docs: 1})
+			continue
+		}
+		p := in.mem[s.val:]
+		tfAt, k := binary.Uvarint(p)
+		p = p[k:]
+		locAt, k := binary.Uvarint(p)
+		p = p[k:]
+		n, k := binary.Uvarint(p)
+		before := len(docs)
+		var ok bool
+		if docs, ok = appendRoaringDocs(docs, p[k:k+int(n)], uint32(in.base)); !ok {
+			return 0, errNotMine
+		}
+		pt := mergePart{tf: chunkData(in.mem, tfAt), docs: len(docs) - before}
+		if locAt != 0 {
+			pt.loc = chunkData(in.mem, locAt)
+		}
+		parts = append(parts, pt)
+	}
+	b.docList, m.parts = docs, parts
+	card := uint64(len(docs))
+	size := chunkSize(card, m.numDocs)
+	tf, locs := &m.tf, &m.locs
+	tf.reset(size, m.numDocs)
+	locs.reset(size, m.numDocs)
+	if (m.numDocs-1)/size == 0 {
+		// One chunk: the bytes of every segment one after the other.
+		for _, pt := range parts {
+			tf.buf = append(tf.buf, pt.tf...)
+			locs.buf = append(locs.buf, pt.loc...)
+		}
+	} else {
+		// Several chunks: walk the documents to find where each chunk
+		// ends.
+		d := 0
+		for _, pt := range parts {
+			t, l := pt.tf, pt.loc
+			for range pt.docs {
+				doc := uint64(docs[d])
+				d++
+				fh, n := binary.Uvarint(t)
+				if fh>>1 > 0 {
+					_, k := binary.Uvarint(t[n:])
+					n += k
+				}
+				tf.at(doc)
+				tf.buf = append(tf.buf, t[:n]...)
+				t = t[n:]
+				if fh&1 != 0 {
+					ln, k := binary.Uvarint(l)
+					n := k + int(ln)
+					locs.at(doc)
+					locs.buf = append(locs.buf, l[:n]...)
+					l = l[n:]
+				}
+			}
+		}
+	}
+	if card == 1 && len(locs.buf) == 0 && uint64(docs[0]) <= mask31Bits {
+		// zapx's 1-hit encoding: the document and norm in the value.
+		fh, k := binary.Uvarint(tf.buf)
+		if fh>>1 == 1 {
+			norm, _ := binary.Uvarint(tf.buf[k:])
+			return fstValEncoding1Hit | (mask31Bits&norm)<<31 | uint64(docs[0]), nil
+		}
+	}
+	var tfAt, locAt uint64
+	if len(tf.buf) > 0 {
+		tfAt = o.pos()
+	}
+	o.buf, _ = tf.writeTo(o.buf)
+	if len(locs.buf) > 0 {
+		locAt = o.pos()
+	}
+	o.buf, _ = locs.writeTo(o.buf)
+	at := o.pos()
+	o.buf = binary.AppendUvarint(o.buf, tfAt)
+	o.buf = binary.AppendUvarint(o.buf, locAt)
+	o.buf = b.appendRoaring(o.buf, docs)
+	return at, nil
+}
+
+// chunkData returns the bytes of the chunks written at at, without their
+// header: every chunk's bytes in order.
+func chunkData(mem []byte, at uint64) []byte {
+	p := mem[at:]
+	n, k := binary.Uvarint(p)
+	p = p[k:]
+	var end uint64
+	for i := uint64(0); i < n; i++ {
+		e, k := binary.Uvarint(p)
+		p = p[k:]
+		end = e
+	}
+	return p[:end]
+}
+
+// appendRoaringDocs appends the documents of a roaring bitmap written
+// without run containers, each plus base; false for another format.
+func appendRoaringDocs(docs []uint32, rb []byte, base uint32) ([]uint32, bool) {
+	if len(rb) < 8 || binary.LittleEndian.Uint32(rb) != serialCookieNoRunContainer {
+		return docs, false
+	}
+	n := int(binary.LittleEndian.Uint32(rb[4:]))
+	keys := rb[8:]
+	offs := rb[8+4*n:]
+	for c := 0; c < n; c++ {
+		high := uint32(binary.LittleEndian.Uint16(keys[4*c:])) << 16
+		card := int(binary.LittleEndian.Uint16(keys[4*c+2:])) + 1
+		data := rb[binary.LittleEndian.Uint32(offs[4*c:]):]
+		if card <= arrayMaxSize {
+			for i := 0; i < card; i++ {
+				docs = append(docs, base+(high|uint32(binary.LittleEndian.Uint16(data[2*i:]))))
+			}
+			continue
+		}
+		for w := 0; w < 1024; w++ {
+			word := binary.LittleEndian.Uint64(data[8*w:])
+			for word != 0 {
+				low := uint32(w*64 + bits.TrailingZeros64(word))
+				docs = append(docs, base+(high|low))
+				word &= word - 1
+			}
+		}
+	}
+	return docs, true
+}
+
+// collectDocValues gathers the field's doc values of every document in
+// the new numbering into b.docTerm.
+func (m *merger) collectDocValues(fieldID int, ins []*mergeInput) error {
+	b := &m.b
+	b.docTerm = slices.Grow(b.docTerm[:0], int(m.numDocs))[:m.numDocs]
+	for i := range b.docTerm {
+		b.docTerm[i] = b.docTerm[i][:0]
+	}
+	for _, in := range ins {
+		p := in.mem[in.invAt[fieldID]:]
+		start, k := binary.Uvarint(p)
+		end, _ := binary.Uvarint(p[k:])
+		if end-start <= 16 {
+			return fmt.Errorf("zapseg: doc values of %s from %d to %d", m.fields[fieldID], start, end)
+		}
+		nChunks := binary.BigEndian.Uint64(in.mem[end-8:])
+		offsAt := end - 16 - binary.BigEndian.Uint64(in.mem[end-16:])
+		q := in.mem[offsAt:]
+		var prev uint64
+		for c := uint64(0); c < nChunks; c++ {
+			e, k := binary.Uvarint(q)
+			q = q[k:]
+			chunk := in.mem[start+prev : start+e]
+			prev = e
+			if len(chunk) == 0 {
+				continue
+			}
+			count, k := binary.Uvarint(chunk)
+			chunk = chunk[k:]
+			if count == 0 {
+				continue
+			}
+			type entry struct{ doc, end uint64 }
+			entries := make([]entry, count)
+			for i := range entries {
+				d, k := binary.Uvarint(chunk)
+				chunk = chunk[k:]
+				e, k := binary.Uvarint(chunk)
+				chunk = chunk[k:]
+				entries[i] = entry{d, e}
+			}
+			data, err := snappy.Decode(nil, chunk)
+			if err != nil {
+				return fmt.Errorf("zapseg: doc values of %s: %w", m.fields[fieldID], err)
+			}
+			var from uint64
+			for _, en := range entries {
+				nd := in.base + en.doc
+				b.docTerm[nd] = append(b.docTerm[nd], data[from:en.end]...)
+				from = en.end
+			}
+		}
+	}
+	return nil
+}
