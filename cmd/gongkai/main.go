@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 	"syscall"
 
 	"github.com/mattn/go-isatty"
@@ -69,6 +70,15 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
+	if tf := os.Getenv("GONGKAI_TRACE"); tf != "" {
+		// Execution trace (go tool trace) for the same work: where
+		// goroutines wait, whether both cores are busy.
+		f, err := os.Create(tf)
+		if err == nil {
+			_ = trace.Start(f)
+			defer trace.Stop()
+		}
+	}
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, log)
 	if err == nil {
 		return
@@ -79,6 +89,7 @@ func main() {
 		code = ee.Code
 	}
 	pprof.StopCPUProfile()
+	trace.Stop()
 	if !errors.Is(err, flag.ErrHelp) && err.Error() != "" {
 		fmt.Fprintln(os.Stderr, "gongkai:", err)
 	}
