@@ -378,6 +378,15 @@ func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (su
 	for _, f := range files {
 		total += f.size
 	}
+	// An index that holds nothing yet (a first build, --rebuild) has no
+	// document of this run in any version: asking it which are unchanged
+	// would search it once a batch, in the way of the next batch, for
+	// nothing. A document written meanwhile by someone else is at worst
+	// written again.
+	held, err := idx.Count()
+	if err != nil {
+		return sum, fmt.Errorf("count the index's documents: %w", err)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	items := make(chan item, 2*opt.BatchSize)
@@ -428,9 +437,12 @@ func Run(ctx context.Context, idx search.Index, paths []string, opt Options) (su
 		if len(batch) == 0 {
 			return nil
 		}
-		same, err := idx.Unchanged(ctx, batch)
-		if err != nil {
-			return err
+		var same map[string]bool
+		if held > 0 {
+			var err error
+			if same, err = idx.Unchanged(ctx, batch); err != nil {
+				return err
+			}
 		}
 		var changed []*search.Document
 		for _, d := range batch {

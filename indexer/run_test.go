@@ -20,11 +20,16 @@ type slowIndex struct {
 	mostInFlight int
 	ids          map[string]int
 	failAt       int
+	held         uint64 // documents the index holds before the run
+	asked        int    // calls of Unchanged
 }
 
 var errDiskFull = errors.New("disk full")
 
+func (x *slowIndex) Count() (uint64, error) { return x.held, nil }
+
 func (x *slowIndex) Unchanged(context.Context, []*search.Document) (map[string]bool, error) {
+	x.asked++
 	return nil, nil
 }
 
@@ -84,5 +89,27 @@ func TestRunOverlapsWrites(t *testing.T) {
 	}
 	if sum.Indexed != len(x.ids) || sum.Indexed == 0 {
 		t.Errorf("summary says %d indexed, the index got %d", sum.Indexed, len(x.ids))
+	}
+}
+
+// TestRunAsksOnlyAnIndexThatHoldsDocuments checks that a run into an
+// empty index (a first build, --rebuild) does not ask it, batch by
+// batch, which documents it already holds, and that a run into an index
+// that holds documents asks for every batch.
+func TestRunAsksOnlyAnIndexThatHoldsDocuments(t *testing.T) {
+	paths := []string{corpus + "tests.jsonl"}
+	x := &slowIndex{ids: map[string]int{}}
+	if _, err := Run(context.Background(), x, paths, Options{BatchSize: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if x.asked != 0 {
+		t.Errorf("an empty index was asked %d times which documents it holds", x.asked)
+	}
+	x = &slowIndex{ids: map[string]int{}, held: 1}
+	if _, err := Run(context.Background(), x, paths, Options{BatchSize: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if want := (len(x.ids) + 4) / 5; x.asked != want {
+		t.Errorf("an index holding documents was asked %d times, want once a batch (%d)", x.asked, want)
 	}
 }
