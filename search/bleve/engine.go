@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -409,6 +410,41 @@ func buildDocument(d *search.IndexDoc) (*built, error) {
 	return &built{doc: doc, lens: lens}, nil
 }
 
+// buildDocuments builds docs on every core, and counts each field's
+// terms (termsField.Analyze) here rather than under the write lock,
+// where scorch would: a write holds the lock while it builds its
+// segment, and the next write waits for it.
+func buildDocuments(docs []*search.IndexDoc) ([]*built, error) {
+	out := make([]*built, len(docs))
+	errs := make([]error, len(docs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(docs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(docs); i = int(next.Add(1) - 1) {
+				b, err := buildDocument(docs[i])
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				b.doc.VisitFields(func(f index.Field) {
+					if tf, ok := f.(*termsField); ok {
+						tf.Analyze()
+					}
+				})
+				out[i] = b
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // Write adds or replaces documents; they are searchable when it returns.
 // It takes the analysed fields of docs over: their terms are let go of
 // as soon as bleve has them (a long document's terms are tens of MB), so
@@ -417,13 +453,9 @@ func (e *Engine) Write(ctx context.Context, docs []*search.IndexDoc) error {
 	if len(docs) == 0 {
 		return nil
 	}
-	builtDocs := make([]*built, len(docs))
-	for i, d := range docs {
-		b, err := buildDocument(d)
-		if err != nil {
-			return err
-		}
-		builtDocs[i] = b
+	builtDocs, err := buildDocuments(docs)
+	if err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
