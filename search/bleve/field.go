@@ -1,6 +1,7 @@
 package bleve
 
 import (
+	"slices"
 	"sync"
 	"unsafe"
 
@@ -10,9 +11,19 @@ import (
 	"github.com/gongkai/gongkai/search/bleve/internal/termtab"
 )
 
-// tables are the term tables of termsField.Analyze, which bleve runs on
-// several workers at once.
-var tables = sync.Pool{New: func() any { return new(termtab.Table) }}
+// counters are termsField.Analyze's working memory, reused: it runs on
+// several workers at once, for every field of every document.
+var counters = sync.Pool{New: func() any { return new(counter) }}
+
+// counter is the working memory of termsField.Analyze.
+type counter struct {
+	short    termtab.Table // terms of up to seven bytes, by their bytes
+	ids      []int32       // per term: which distinct term it is
+	counts   []int32       // per distinct term: located occurrences
+	all      []int32       // per distinct term: occurrences
+	last     []int32       // per distinct term: its last position so far
+	distinct []string
+}
 
 // termsField is a bleve field made straight from analysed terms: it
 // hands bleve the term frequencies and positions it would otherwise
@@ -114,13 +125,16 @@ func (f *termsField) Analyze() {
 	// Terms of up to seven bytes (bigrams, unigrams: nearly all) are
 	// looked up by a number made of their bytes (termtab), which is much
 	// cheaper than hashing and comparing strings.
-	short := tables.Get().(*termtab.Table)
-	defer tables.Put(short)
+	c := counters.Get().(*counter)
+	defer func() {
+		clear(c.distinct) // the pool keeps no terms
+		counters.Put(c)
+	}()
+	short := &c.short
 	short.Reset(len(f.terms) / 4)
 	var long map[string]int32
-	ids := make([]int32, len(f.terms))
-	var counts, all []int32
-	var distinct []string
+	ids := slices.Grow(c.ids[:0], len(f.terms))[:len(f.terms)]
+	counts, all, distinct := c.counts[:0], c.all[:0], c.distinct[:0]
 	for i, t := range f.terms {
 		var s int32
 		var ok bool
@@ -151,11 +165,13 @@ func (f *termsField) Analyze() {
 		freqs[s].Term = bytesOf(t)
 	}
 	if located > 0 {
-		f.locate(freqs, ids[:located], counts)
+		c.last = slices.Grow(c.last[:0], len(counts))[:len(counts)]
+		f.locate(freqs, ids[:located], counts, c.last)
 	}
 	for s := range freqs {
 		freqs[s].SetFrequency(int(all[s]))
 	}
+	c.ids, c.counts, c.all, c.distinct = ids, counts, all, distinct
 	f.slice = freqs
 	f.terms, f.pos = nil, nil
 }
@@ -163,10 +179,11 @@ func (f *termsField) Analyze() {
 // locate gives each located term one location holding all its positions:
 // the first as the location's position, the gaps to the others as its
 // array positions, in order. ids are the located terms' indexes into
-// freqs, counts their located occurrences. When the field's positions go
+// freqs, counts their located occurrences; last is working memory of
+// len(counts). When the field's positions go
 // down somewhere (no analysis makes such fields), every occurrence is a
 // location of its own, as bleve would store it; positionsOf reads both.
-func (f *termsField) locate(freqs []index.TokenFreq, ids []int32, counts []int32) {
+func (f *termsField) locate(freqs []index.TokenFreq, ids []int32, counts []int32, last []int32) {
 	posOf := func(i int) int {
 		if f.pos != nil {
 			return int(f.pos[i])
@@ -203,7 +220,6 @@ func (f *termsField) locate(freqs []index.TokenFreq, ids []int32, counts []int32
 		n++
 		off += int(c) - 1
 	}
-	last := make([]int32, len(counts))
 	for i, s := range ids {
 		p := posOf(i)
 		l := freqs[s].Locations[0]
