@@ -327,49 +327,37 @@ func (m *merger) writeField(o *fileOut, fieldID int) (uint64, error) {
 	} else if err := b.vellum.Reset(&b.fstBuf); err != nil {
 		return 0, err
 	}
-	var srcs []termSource
-	var term []byte
-	for len(its) > 0 {
-		// The smallest term, and every segment that has it, in order.
-		srcs = srcs[:0]
-		for i, it := range its {
-			k, v := it.Current()
-			c := -1
-			if len(srcs) > 0 {
-				c = bytes.Compare(k, term)
-			}
-			if c > 0 {
-				continue
-			}
-			if c < 0 {
-				term = append(term[:0], k...)
-				srcs = srcs[:0]
-			}
-			srcs = append(srcs, termSource{owners[i], v})
+	// The dictionaries are read on another core, ahead of the writing.
+	batches, free := make(chan *termBatch, 2), make(chan *termBatch, 3)
+	for range 3 {
+		free <- new(termBatch)
+	}
+	stop, done := make(chan struct{}), make(chan struct{})
+	defer func() {
+		close(stop)
+		<-done // nothing reads the segments once the merge returns
+	}()
+	go func() {
+		defer close(done)
+		readTerms(its, owners, batches, free, stop)
+	}()
+	for tb := range batches {
+		if tb.err != nil {
+			return 0, tb.err
 		}
-		at, err := m.mergeTerm(o, srcs)
-		if err != nil {
-			return 0, err
-		}
-		if err := b.vellum.Insert(term, at); err != nil {
-			return 0, err
-		}
-		// Move on every iterator that was at the term.
-		kept := 0
-		for i, it := range its {
-			k, _ := it.Current()
-			if bytes.Equal(k, term) {
-				if err := it.Next(); errors.Is(err, vellum.ErrIteratorDone) {
-					continue
-				} else if err != nil {
-					return 0, err
-				}
+		from, fromSrc := 0, 0
+		for i, end := range tb.ends {
+			at, err := m.mergeTerm(o, tb.srcs[fromSrc:tb.nsrc[i]])
+			if err != nil {
+				return 0, err
 			}
-			its[kept], owners[kept] = it, owners[i]
-			kept++
+			if err := b.vellum.Insert(tb.keys[from:end], at); err != nil {
+				return 0, err
+			}
+			from, fromSrc = end, tb.nsrc[i]
+			o.spill()
 		}
-		its, owners = its[:kept], owners[:kept]
-		o.spill()
+		free <- tb
 	}
 	if err := b.vellum.Close(); err != nil {
 		return 0, err
@@ -393,6 +381,93 @@ func (m *merger) writeField(o *fileOut, fieldID int) (uint64, error) {
 	o.buf = binary.AppendUvarint(o.buf, dictAt)
 	o.spill()
 	return addr, nil
+}
+
+// termBatch is terms in order, each with the segments that have it.
+type termBatch struct {
+	keys []byte       // the terms, one after the other
+	ends []int        // where each term ends in keys
+	srcs []termSource // the terms' sources, term after term
+	nsrc []int        // where each term's sources end in srcs
+	err  error        // the reading failed; the last batch
+}
+
+// termBatchLen is how many terms a batch holds.
+const termBatchLen = 2048
+
+// readTerms walks the dictionaries its (of the segments owners) together
+// and sends their terms in order on out, in batches taken from free,
+// until they end or stop is closed; then it closes out.
+func readTerms(its []*vellum.FSTIterator, owners []*mergeInput, out chan<- *termBatch, free <-chan *termBatch, stop <-chan struct{}) {
+	defer close(out)
+	var tb *termBatch
+	take := func() bool {
+		select {
+		case tb = <-free:
+			tb.keys, tb.ends, tb.srcs, tb.nsrc, tb.err = tb.keys[:0], tb.ends[:0], tb.srcs[:0], tb.nsrc[:0], nil
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	send := func() bool {
+		select {
+		case out <- tb:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	if !take() {
+		return
+	}
+	for len(its) > 0 {
+		// The smallest term, and every segment that has it, in order.
+		from, fromSrc := len(tb.keys), len(tb.srcs)
+		for i, it := range its {
+			k, v := it.Current()
+			c := -1
+			if len(tb.srcs) > fromSrc {
+				c = bytes.Compare(k, tb.keys[from:])
+			}
+			if c > 0 {
+				continue
+			}
+			if c < 0 {
+				tb.keys = append(tb.keys[:from], k...)
+				tb.srcs = tb.srcs[:fromSrc]
+			}
+			tb.srcs = append(tb.srcs, termSource{owners[i], v})
+		}
+		term := tb.keys[from:]
+		tb.ends = append(tb.ends, len(tb.keys))
+		tb.nsrc = append(tb.nsrc, len(tb.srcs))
+		// Move on every iterator that was at the term.
+		kept := 0
+		for i, it := range its {
+			k, _ := it.Current()
+			if bytes.Equal(k, term) {
+				if err := it.Next(); errors.Is(err, vellum.ErrIteratorDone) {
+					continue
+				} else if err != nil {
+					tb.err = err
+					send()
+					return
+				}
+			}
+			its[kept], owners[kept] = it, owners[i]
+			kept++
+		}
+		its, owners = its[:kept], owners[:kept]
+		if len(tb.ends) == termBatchLen {
+			if !send() || !take() {
+				return
+			}
+		}
+	}
+	if len(tb.ends) > 0 {
+		send()
+	}
 }
 
 // dictionary returns the field's dictionary in the segment and where its
