@@ -1,6 +1,7 @@
 package bleve
 
 import (
+	"encoding/binary"
 	"slices"
 	"sync"
 	"unsafe"
@@ -21,25 +22,27 @@ type counter struct {
 	ids      []int32       // per term: which distinct term it is
 	counts   []int32       // per distinct term: located occurrences
 	all      []int32       // per distinct term: occurrences
-	last     []int32       // per distinct term: its last position so far
 	distinct []string
+	start    []int32 // pack: where each term's positions start in grouped
+	next     []int32
+	grouped  []int32 // pack: the positions, term by term
 }
 
 // termsField is a bleve field made straight from analysed terms: it
 // hands bleve the term frequencies and positions it would otherwise
 // rebuild from a token stream (one analysis.Token, one term copy and one
 // location object per token, then a map of them). Here the terms are
-// not copied (bleve only reads them), the locations of a field live in
-// one array, and the work happens in Analyze, which bleve runs on its
-// analysis workers, in parallel with the rest of a batch.
+// not copied (bleve only reads them), and Analyze (run before a write
+// takes the engine's lock, see buildDocuments) hands zapseg each
+// distinct term with its location already in zap's bytes
+// (PackedTerms): no location objects at all.
 //
-// A term's positions in a field are one bleve location (see locate):
-// its first position, and the gaps to the next ones as the location's
-// array positions. zap writes five numbers for every location (field,
+// A term's positions in a field are one bleve location (see pack): its
+// first position, and the gaps to the next ones as the location's array
+// positions. zap writes five numbers for every location (field,
 // position, start, end, count of array positions) and one for each array
 // position, so this stores a gram occurring n times in a document in
-// about 7+2(n-1) bytes instead of 7n, and keeps one location object per
-// term in memory instead of one per occurrence. Only this package's
+// about 7+2(n-1) bytes instead of 7n. Only this package's
 // searchers read the positions (positionsOf decodes them); nothing else
 // in gongkai asks bleve for term vectors.
 //
@@ -55,8 +58,21 @@ type termsField struct {
 	weight int     // the last weight terms count without a location (search.Field.WeightOnly)
 	value  []byte  // stored value, for stored fields
 	length int
-	slice  []index.TokenFreq      // the distinct terms, after Analyze
-	freqs  index.TokenFrequencies // the same by term, made when asked for
+
+	// After Analyze: the distinct terms, how often each occurs, and each
+	// one's location as zap encodes it (locs[ends[i-1]:ends[i]]; ends is
+	// nil when no term has a location) — the form zapseg reads
+	// (PackedTerms). A field whose positions go down cannot be packed
+	// (a term has several locations): Analyze then makes slice.
+	analyzed bool
+	packed   bool
+	distinct []string
+	all      []int32
+	locs     []byte
+	ends     []int32
+
+	slice []index.TokenFreq      // the distinct terms as bleve's type, made when asked for
+	freqs index.TokenFrequencies // the same by term, made when asked for
 }
 
 func newTermsField(name string, opts index.FieldIndexingOptions, f *search.Field) *termsField {
@@ -81,29 +97,67 @@ func (f *termsField) EncodedFieldType() byte              { return 't' }
 func (f *termsField) AnalyzedLength() int                 { return f.length }
 
 // AnalyzedTokenFrequencies returns the field's terms by term. The
-// segment writer (zapseg) reads TokenFreqSlice instead, so the map is
-// made only for other readers.
+// segment writer (zapseg) reads PackedTerms instead, so the map is made
+// only for other readers (zapx, tests).
 func (f *termsField) AnalyzedTokenFrequencies() index.TokenFrequencies {
-	f.Analyze()
+	slice := f.TokenFreqSlice()
 	if f.freqs == nil {
-		f.freqs = make(index.TokenFrequencies, len(f.slice))
-		for i := range f.slice {
-			f.freqs[string(f.slice[i].Term)] = &f.slice[i]
+		f.freqs = make(index.TokenFrequencies, len(slice))
+		for i := range slice {
+			f.freqs[string(slice[i].Term)] = &slice[i]
 		}
 	}
 	return f.freqs
 }
 
+// PackedTerms returns the field's distinct terms, how often each
+// occurs, and each one's location encoded (zapseg.PackedField).
+func (f *termsField) PackedTerms() (terms []string, freqs []int32, locs []byte, ends []int32, ok bool) {
+	f.Analyze()
+	return f.distinct, f.all, f.locs, f.ends, f.packed
+}
+
 // TokenFreqSlice returns the field's distinct terms with their
-// frequencies and locations (zapseg.SliceField).
+// frequencies and locations (zapseg.SliceField), made from the packed
+// form the first time it is asked for.
 func (f *termsField) TokenFreqSlice() []index.TokenFreq {
 	f.Analyze()
+	if f.slice != nil || !f.packed {
+		return f.slice
+	}
+	f.slice = make([]index.TokenFreq, len(f.distinct))
+	prev := int32(0)
+	for i, t := range f.distinct {
+		tf := &f.slice[i]
+		tf.Term = bytesOf(t)
+		tf.SetFrequency(int(f.all[i]))
+		if f.ends == nil || f.ends[i] == prev {
+			continue
+		}
+		// position, start, end, the number of gaps, the gaps
+		b := f.locs[prev:f.ends[i]]
+		prev = f.ends[i]
+		var v [4]uint64
+		for k := range v {
+			var n int
+			v[k], n = binary.Uvarint(b)
+			b = b[n:]
+		}
+		l := &index.TokenLocation{Position: int(v[0]), Start: int(v[1]), End: int(v[2])}
+		for range v[3] {
+			gap, n := binary.Uvarint(b)
+			b = b[n:]
+			l.ArrayPositions = append(l.ArrayPositions, gap)
+		}
+		tf.Locations = []*index.TokenLocation{l}
+	}
 	return f.slice
 }
 
 // Size is what the field holds in memory, for bleve's accounting.
 func (f *termsField) Size() int {
-	n := 96 + len(f.name) + len(f.value) + 16*len(f.terms) + 4*len(f.pos) + 48*len(f.slice)
+	n := 96 + len(f.name) + len(f.value) + 16*len(f.terms) + 4*len(f.pos) + 48*len(f.slice) +
+		20*len(f.distinct) + len(f.locs)
 	if f.freqs != nil {
 		n += 64 * len(f.freqs)
 	}
@@ -113,9 +167,10 @@ func (f *termsField) Size() int {
 // Analyze builds the term frequencies (and, for fields with term
 // vectors, the positions) and lets go of the terms.
 func (f *termsField) Analyze() {
-	if f.slice != nil {
+	if f.analyzed {
 		return
 	}
+	f.analyzed = true
 	located := len(f.terms) - f.weight
 	if !f.opts.IncludeTermVectors() {
 		located = 0
@@ -160,80 +215,83 @@ func (f *termsField) Analyze() {
 			counts[s]++
 		}
 	}
-	freqs := make([]index.TokenFreq, len(counts))
-	for s, t := range distinct {
-		freqs[s].Term = bytesOf(t)
-	}
-	if located > 0 {
-		c.last = slices.Grow(c.last[:0], len(counts))[:len(counts)]
-		f.locate(freqs, ids[:located], counts, c.last)
-	}
-	for s := range freqs {
-		freqs[s].SetFrequency(int(all[s]))
-	}
 	c.ids, c.counts, c.all, c.distinct = ids, counts, all, distinct
-	f.slice = freqs
+	if located > 0 && f.goesDown() {
+		// Not packable: bleve's form, a location per occurrence.
+		freqs := make([]index.TokenFreq, len(counts))
+		for s, t := range distinct {
+			freqs[s].Term = bytesOf(t)
+			freqs[s].SetFrequency(int(all[s]))
+		}
+		f.locateEach(freqs, ids[:located], counts)
+		f.slice = freqs
+	} else {
+		f.packed = true
+		f.distinct, f.all = slices.Clone(distinct), slices.Clone(all)
+		if located > 0 {
+			f.pack(ids[:located], counts, c)
+		}
+	}
 	f.terms, f.pos = nil, nil
 }
 
-// locate gives each located term one location holding all its positions:
-// the first as the location's position, the gaps to the others as its
-// array positions, in order. ids are the located terms' indexes into
-// freqs, counts their located occurrences; last is working memory of
-// len(counts). When the field's positions go
-// down somewhere (no analysis makes such fields), every occurrence is a
-// location of its own, as bleve would store it; positionsOf reads both.
-func (f *termsField) locate(freqs []index.TokenFreq, ids []int32, counts []int32, last []int32) {
-	posOf := func(i int) int {
-		if f.pos != nil {
-			return int(f.pos[i])
-		}
-		return i + 1
-	}
+// posOf is the position of the i-th term.
+func (f *termsField) posOf(i int) int32 {
 	if f.pos != nil {
-		for i := 1; i < len(ids); i++ {
-			if f.pos[i] < f.pos[i-1] {
-				f.locateEach(freqs, ids, counts, posOf)
-				return
+		return f.pos[i]
+	}
+	return int32(i + 1)
+}
+
+// goesDown reports whether the field's positions go down somewhere (no
+// analysis makes such fields).
+func (f *termsField) goesDown() bool {
+	for i := 1; i < len(f.pos); i++ {
+		if f.pos[i] < f.pos[i-1] {
+			return true
+		}
+	}
+	return false
+}
+
+// pack encodes each located term's one location: its first position as
+// the location's position, the gaps to the others as its array
+// positions, in order (start and end 0), as zap writes a location after
+// its field number. ids are the located terms' indexes into f.distinct,
+// counts their located occurrences; c is working memory.
+func (f *termsField) pack(ids []int32, counts []int32, c *counter) {
+	// Each term's positions together: a counting sort of the
+	// occurrences by term keeps them in order.
+	n := len(counts)
+	c.start = slices.Grow(c.start[:0], n+1)[:n+1]
+	c.start[0] = 0
+	for s, k := range counts {
+		c.start[s+1] = c.start[s] + k
+	}
+	c.next = append(c.next[:0], c.start[:n]...)
+	c.grouped = slices.Grow(c.grouped[:0], len(ids))[:len(ids)]
+	for i, s := range ids {
+		c.grouped[c.next[s]] = f.posOf(i)
+		c.next[s]++
+	}
+	locs := make([]byte, 0, 2*len(ids)+4*n)
+	ends := make([]int32, n)
+	for s := range counts {
+		if ps := c.grouped[c.start[s]:c.start[s+1]]; len(ps) > 0 {
+			locs = binary.AppendUvarint(locs, uint64(ps[0]))
+			locs = append(locs, 0, 0) // start, end
+			locs = binary.AppendUvarint(locs, uint64(len(ps)-1))
+			for k := 1; k < len(ps); k++ {
+				locs = binary.AppendUvarint(locs, uint64(ps[k]-ps[k-1]))
 			}
 		}
+		ends[s] = int32(len(locs))
 	}
-	terms := 0
-	for _, c := range counts {
-		if c > 0 {
-			terms++
-		}
-	}
-	locs := make([]index.TokenLocation, terms)
-	ptrs := make([]*index.TokenLocation, terms)
-	gaps := make([]uint64, len(ids)-terms)
-	n, off := 0, 0
-	for s, c := range counts {
-		if c == 0 {
-			continue
-		}
-		l := &locs[n]
-		l.Position = -1
-		l.ArrayPositions = gaps[off : off : off+int(c)-1]
-		ptrs[n] = l
-		freqs[s].Locations = ptrs[n : n+1 : n+1]
-		n++
-		off += int(c) - 1
-	}
-	for i, s := range ids {
-		p := posOf(i)
-		l := freqs[s].Locations[0]
-		if l.Position < 0 {
-			l.Position = p
-		} else {
-			l.ArrayPositions = append(l.ArrayPositions, uint64(int32(p)-last[s]))
-		}
-		last[s] = int32(p)
-	}
+	f.locs, f.ends = locs, ends
 }
 
 // locateEach gives every located occurrence a location of its own.
-func (f *termsField) locateEach(freqs []index.TokenFreq, ids []int32, counts []int32, posOf func(int) int) {
+func (f *termsField) locateEach(freqs []index.TokenFreq, ids []int32, counts []int32) {
 	locs := make([]index.TokenLocation, len(ids))
 	ptrs := make([]*index.TokenLocation, len(ids))
 	off := 0
@@ -243,7 +301,7 @@ func (f *termsField) locateEach(freqs []index.TokenFreq, ids []int32, counts []i
 	}
 	for i := range locs {
 		l := &locs[i]
-		l.Position = posOf(i)
+		l.Position = int(f.posOf(i))
 		fr := &freqs[ids[i]]
 		fr.Locations = append(fr.Locations, l)
 	}

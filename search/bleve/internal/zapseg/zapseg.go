@@ -9,8 +9,9 @@
 // by term. Here a posting is one append (terms of up to seven bytes are
 // looked up by a number made of their bytes), postings are grouped by
 // term with one counting sort, and each term's document list is encoded
-// straight from them. Fields that hand their term frequencies over as a
-// slice (SliceField) are read without a map at all.
+// straight from them. Fields that hand their terms over packed
+// (PackedField: locations already encoded) or as a slice (SliceField)
+// are read without a map at all.
 //
 // Plugin takes zapx v17's place in scorch (Register). A batch this
 // package does not write in the same bytes (nested documents,
@@ -49,6 +50,18 @@ import (
 type SliceField interface {
 	index.Field
 	TokenFreqSlice() []index.TokenFreq
+}
+
+// PackedField is a field that hands its distinct terms over with how
+// often each occurs and its one location already encoded: the bytes zap
+// writes for a location after its field number (position, start, end,
+// the number of array positions and each of them). Term i's location is
+// locs[ends[i-1]:ends[i]], none when that is empty or ends is nil. ok is
+// false when the field cannot (a term with several locations); the
+// writer then reads it as a SliceField or by its map.
+type PackedField interface {
+	index.Field
+	PackedTerms() (terms []string, freqs []int32, locs []byte, ends []int32, ok bool)
 }
 
 // Plugin is zapx v17 with a faster builder of new segments: New and
@@ -290,6 +303,25 @@ func (b *builder) collect() bool {
 				}
 				b.postings = append(b.postings, posting{term: dict.lookup(b, tf.Term), doc: uint32(docNum), norm: norm,
 					freq: uint32(tf.Frequency()), locAt: uint32(at), locLen: uint32(len(b.locs) - at)})
+			}
+			if pf, is := f.(PackedField); is {
+				if terms, freqs, locs, ends, packed := pf.PackedTerms(); packed {
+					prev := int32(0)
+					for i, t := range terms {
+						at := len(b.locs)
+						if ends != nil && ends[i] > prev {
+							b.locs = binary.AppendUvarint(b.locs, uint64(id))
+							b.locs = append(b.locs, locs[prev:ends[i]]...)
+							prev = ends[i]
+						}
+						b.postings = append(b.postings, posting{term: dict.lookup(b, bytesOf(t)), doc: uint32(docNum),
+							norm: norm, freq: uint32(freqs[i]), locAt: uint32(at), locLen: uint32(len(b.locs) - at)})
+					}
+					if len(b.locs) > math.MaxUint32 {
+						ok = false
+					}
+					return
+				}
 			}
 			if sf, is := f.(SliceField); is {
 				tfs := sf.TokenFreqSlice()

@@ -42,6 +42,33 @@ type sliceTestField struct {
 
 func (f *sliceTestField) TokenFreqSlice() []index.TokenFreq { return f.slice }
 
+// packedTestField also hands its terms over packed, in its own order,
+// when every term has at most one location.
+type packedTestField struct {
+	sliceTestField
+}
+
+func (f *packedTestField) PackedTerms() (terms []string, freqs []int32, locs []byte, ends []int32, ok bool) {
+	for _, tf := range f.slice {
+		if len(tf.Locations) > 1 {
+			return nil, nil, nil, nil, false
+		}
+		terms = append(terms, string(tf.Term))
+		freqs = append(freqs, int32(tf.Frequency()))
+		for _, l := range tf.Locations {
+			locs = binary.AppendUvarint(locs, uint64(l.Position))
+			locs = binary.AppendUvarint(locs, uint64(l.Start))
+			locs = binary.AppendUvarint(locs, uint64(l.End))
+			locs = binary.AppendUvarint(locs, uint64(len(l.ArrayPositions)))
+			for _, a := range l.ArrayPositions {
+				locs = binary.AppendUvarint(locs, a)
+			}
+		}
+		ends = append(ends, int32(len(locs)))
+	}
+	return terms, freqs, locs, ends, true
+}
+
 var vocabulary = []string{"的", "政府", "信息", "公开", "营商环境", "a", "ab", "abcdefg", "abcdefgh",
 	"国发〔2019〕5号", "九龙坡区", "z", "", "x\xff", "第十二条规定", "2024"}
 
@@ -53,13 +80,13 @@ func randomDocs(r *rand.Rand, n int) []index.Document {
 	docs := make([]index.Document, n)
 	for i := range docs {
 		d := document.NewDocument(fmt.Sprintf("doc-%05d", i))
-		for _, name := range []string{"body", "title", "kw", "words"} {
+		for _, name := range []string{"body", "title", "kw", "words", "packed", "grams"} {
 			if r.Intn(5) == 0 {
 				continue
 			}
 			opts := index.IndexField
 			switch name {
-			case "body", "title":
+			case "body", "title", "packed", "grams":
 				opts |= index.IncludeTermVectors
 			case "kw":
 				opts |= index.DocValues
@@ -92,14 +119,37 @@ func randomDocs(r *rand.Rand, n int) []index.Document {
 				}
 			}
 			f := testField{name: name, opts: opts, tfs: tfs, length: length + r.Intn(3)}
-			if name == "words" {
+			if name == "grams" {
+				// One location per term, the later positions as array
+				// positions (gaps), as gongkai's fields store them;
+				// sometimes one that counts without a location.
+				for _, tf := range tfs {
+					if len(tf.Locations) > 1 {
+						first := *tf.Locations[0]
+						first.ArrayPositions = nil
+						for range tf.Locations[1:] {
+							first.ArrayPositions = append(first.ArrayPositions, uint64(1+r.Intn(200)))
+						}
+						tf.Locations = []*index.TokenLocation{&first}
+					}
+					if r.Intn(10) == 0 {
+						tf.Locations = nil
+					}
+				}
+			}
+			switch name {
+			case "words", "packed", "grams":
 				sf := &sliceTestField{testField: f}
 				for _, tf := range tfs {
 					sf.slice = append(sf.slice, *tf)
 				}
 				r.Shuffle(len(sf.slice), func(a, b int) { sf.slice[a], sf.slice[b] = sf.slice[b], sf.slice[a] })
-				d.AddField(sf)
-			} else {
+				if name == "words" {
+					d.AddField(sf)
+				} else {
+					d.AddField(&packedTestField{*sf})
+				}
+			default:
 				d.AddField(&f)
 			}
 		}
