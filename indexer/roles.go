@@ -120,7 +120,13 @@ func AssignRoles(doc *search.Document) {
 	// 良好势头, 三、全面加强政府自身建设, the 民生实事 list).
 	workReport := strings.Contains(doc.Title, "工作报告") || doc.DocType == "政府工作报告"
 	seenReview, parts := false, 0
+	// A heading is on the path of every section under it: its role is
+	// worked out once.
+	roles := map[string]string{}
 	roleOf := func(h string) string {
+		if r, ok := roles[h]; ok {
+			return r
+		}
 		r := headingRole(h)
 		if r == "" && workReport {
 			// （一）一九五七年经济战线上的胜利 / （二）争取一九五八年…的新跃进
@@ -131,6 +137,7 @@ func AssignRoles(doc *search.Document) {
 				}
 			}
 		}
+		roles[h] = r
 		return r
 	}
 	for i := range doc.Sections {
