@@ -11,6 +11,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/document"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	zap "github.com/blevesearch/zapx/v17"
 )
 
@@ -132,8 +133,18 @@ func randomDocs(r *rand.Rand, n int) []index.Document {
 						}
 						tf.Locations = []*index.TokenLocation{&first}
 					}
-					if r.Intn(10) == 0 {
+					switch r.Intn(20) {
+					case 0, 1:
 						tf.Locations = nil
+					case 2:
+						// A term all over the document: more than 127
+						// bytes of locations.
+						l := &index.TokenLocation{Position: 1 + r.Intn(9)}
+						for range 100 {
+							l.ArrayPositions = append(l.ArrayPositions, uint64(1+r.Intn(300)))
+						}
+						tf.Locations = []*index.TokenLocation{l}
+						tf.SetFrequency(101)
 					}
 				}
 			}
@@ -320,5 +331,23 @@ func TestSortTerms(t *testing.T) {
 		if b.terms[ids[i-1]] > b.terms[ids[i]] {
 			t.Fatalf("%q sorted before %q", b.terms[ids[i-1]], b.terms[ids[i]])
 		}
+	}
+}
+
+// BenchmarkNew builds a segment of 500 random documents of every field
+// kind with this package and with zapx.
+func BenchmarkNew(b *testing.B) {
+	docs := randomDocs(rand.New(rand.NewSource(10)), 500)
+	for _, p := range []struct {
+		name string
+		new  func([]index.Document) (segment.Segment, uint64, error)
+	}{{"zapseg", (&Plugin{}).New}, {"zapx", (&zap.ZapPlugin{}).New}} {
+		b.Run(p.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, _, err := p.new(docs); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
