@@ -29,10 +29,11 @@ type dict struct {
 	logTotal                  float32
 	// extra holds lexicon words on top of the trie: their frequency wins
 	// over the trie's, as when gse loads the lexicon first.
-	extra       map[string]float64
-	extraPrefix map[string]bool // every prefix of an extra word
-	extraFirst  []bool          // BMP characters that start an extra word
-	extraMax    int             // longest extra word, in characters
+	extra      map[string]float64
+	extraNext  map[uint64]int32 // the extra words' trie: node<<32 | character → child (the root is 0)
+	extraFreq  []float64        // an extra word's frequency at the node it ends at, else 0
+	extraFirst []bool           // BMP characters that start an extra word
+	extraMax   int              // longest extra word, in characters
 	// logFreq is log2 of every node's frequency (float32, as gse keeps
 	// distances).
 	logFreq []float32
@@ -143,7 +144,8 @@ func (d *dict) lookup(word string) float64 {
 func (d *dict) addWords(words []string, freqs []float64) {
 	if d.extra == nil {
 		d.extra = map[string]float64{}
-		d.extraPrefix = map[string]bool{}
+		d.extraNext = map[uint64]int32{}
+		d.extraFreq = []float64{0}
 		d.extraFirst = make([]bool, 0x10000)
 	}
 	for i, w := range words {
@@ -158,12 +160,18 @@ func (d *dict) addWords(words []string, freqs []float64) {
 			continue
 		}
 		d.extra[w] = f
-		for i := range w {
-			if i > 0 {
-				d.extraPrefix[w[:i]] = true
+		node := int32(0)
+		for _, r := range w {
+			k := uint64(node)<<32 | uint64(uint32(r))
+			next, ok := d.extraNext[k]
+			if !ok {
+				next = int32(len(d.extraFreq))
+				d.extraNext[k] = next
+				d.extraFreq = append(d.extraFreq, 0)
 			}
+			node = next
 		}
-		d.extraPrefix[w] = true
+		d.extraFreq[node] = f
 		if r, _ := utf8.DecodeRuneInString(w); r < 0x10000 {
 			d.extraFirst[r] = true
 		} else {
@@ -180,13 +188,9 @@ func (d *dict) distance(freq float64) float32 {
 	return d.logTotal - float32(math.Log2(freq))
 }
 
-// startsExtra reports whether an extra word may start at the beginning of s.
-func (d *dict) startsExtra(s string) bool {
-	if d.extraFirst == nil {
-		return true
-	}
-	r, _ := utf8.DecodeRuneInString(s)
-	return r < 0x10000 && d.extraFirst[r]
+// startsExtra reports whether an extra word may start with r.
+func (d *dict) startsExtra(r rune) bool {
+	return d.extraFirst == nil || (r >= 0 && r < 0x10000 && d.extraFirst[r])
 }
 
 // jumper is the best path to a character: its distance and the size in
@@ -251,14 +255,16 @@ func (d *dict) segment(run string, sc *segScratch, emit func(start, end int)) {
 				nc++
 			}
 		}
-		if d.extra != nil && d.startsExtra(run[offs[cur]:]) {
+		if d.extra != nil && d.startsExtra(runes[cur]) {
+			node := int32(0)
 			for l := 1; cur+l <= n && l <= d.extraMax; l++ {
-				w := run[offs[cur]:offs[cur+l]]
-				if !d.extraPrefix[w] {
+				next, ok := d.extraNext[uint64(node)<<32|uint64(uint32(runes[cur+l-1]))]
+				if !ok {
 					break
 				}
-				f, ok := d.extra[w]
-				if !ok {
+				node = next
+				f := d.extraFreq[node]
+				if f == 0 {
 					continue
 				}
 				k := 0
