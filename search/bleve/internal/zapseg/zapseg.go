@@ -181,6 +181,7 @@ type builder struct {
 	docList    []uint32
 	containers [][3]int // key, first and end index into docList
 	keyed      []keyedTerm
+	keyedTmp   []keyedTerm
 }
 
 // reset readies b for docs; false when docs need zapx's builder.
@@ -685,26 +686,75 @@ func sortKey(t string) uint64 {
 }
 
 // sortTerms sorts a field's term ids by term, comparing numbers rather
-// than strings (which would read every term's bytes at each step).
+// than strings (which would read every term's bytes at each step): a
+// radix sort of the numbers (sortKey), then terms of equal numbers
+// (longer than seven bytes) by their bytes.
 func (b *builder) sortTerms(ids []uint32) []uint32 {
 	keyed := b.keyed[:0]
 	for _, id := range ids {
 		keyed = append(keyed, keyedTerm{sortKey(b.terms[id]), id})
 	}
-	slices.SortFunc(keyed, func(x, y keyedTerm) int {
-		switch {
-		case x.key < y.key:
-			return -1
-		case x.key > y.key:
-			return 1
+	b.keyed = keyed
+	if len(keyed) < 512 {
+		slices.SortFunc(keyed, func(x, y keyedTerm) int {
+			switch {
+			case x.key < y.key:
+				return -1
+			case x.key > y.key:
+				return 1
+			}
+			return strings.Compare(b.terms[x.id], b.terms[y.id])
+		})
+	} else {
+		b.keyedTmp = slices.Grow(b.keyedTmp[:0], len(keyed))[:len(keyed)]
+		keyed = radixSort(keyed, b.keyedTmp)
+		for i := 0; i < len(keyed); {
+			j := i + 1
+			for j < len(keyed) && keyed[j].key == keyed[i].key {
+				j++
+			}
+			if j-i > 1 {
+				slices.SortFunc(keyed[i:j], func(x, y keyedTerm) int {
+					return strings.Compare(b.terms[x.id], b.terms[y.id])
+				})
+			}
+			i = j
 		}
-		return strings.Compare(b.terms[x.id], b.terms[y.id])
-	})
+	}
 	for i := range keyed {
 		ids[i] = keyed[i].id
 	}
-	b.keyed = keyed
 	return ids
+}
+
+// radixSort sorts keyed by key, least significant byte first, using tmp
+// (as long as keyed) as the other buffer; it returns whichever of the
+// two holds the result. Bytes that all keys share are skipped.
+func radixSort(keyed, tmp []keyedTerm) []keyedTerm {
+	var counts [8][256]int
+	for _, k := range keyed {
+		for i := range 8 {
+			counts[i][byte(k.key>>(8*i))]++
+		}
+	}
+	src, dst := keyed, tmp
+	for i := range 8 {
+		c := &counts[i]
+		if c[byte(src[0].key>>(8*i))] == len(src) {
+			continue
+		}
+		sum := 0
+		for j := range c {
+			c[j], sum = sum, sum+c[j]
+		}
+		for _, k := range src {
+			bt := byte(k.key >> (8 * i))
+			dst[c[bt]] = k
+			c[bt]++
+		}
+		src, dst = dst, src
+	}
+	return src
 }
 
 type keyedTerm struct {

@@ -351,3 +351,33 @@ func BenchmarkNew(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSortTerms sorts 100,000 distinct terms shaped like a batch's
+// grams: pairs of common Chinese characters, and some longer words.
+func BenchmarkSortTerms(b *testing.B) {
+	r := rand.New(rand.NewSource(11))
+	seen := map[string]bool{}
+	bd := &builder{}
+	for len(bd.terms) < 100000 {
+		n := 2
+		if r.Intn(10) == 0 {
+			n = 3 + r.Intn(4)
+		}
+		t := ""
+		for range n {
+			t += string(rune(0x4e00 + r.Intn(3500)))
+		}
+		if !seen[t] {
+			seen[t] = true
+			bd.terms = append(bd.terms, t)
+		}
+	}
+	ids := make([]uint32, len(bd.terms))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j := range ids {
+			ids[j] = uint32(j)
+		}
+		bd.sortTerms(ids)
+	}
+}
