@@ -3,6 +3,9 @@ package indexer
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,17 +23,26 @@ type slowIndex struct {
 	mostInFlight int
 	ids          map[string]int
 	failAt       int
-	held         uint64 // documents the index holds before the run
-	asked        int    // calls of Unchanged
+	held         uint64            // documents the index holds before the run
+	asked        int               // calls of Unchanged
+	hashes       map[string]string // the version written of each id
 }
 
 var errDiskFull = errors.New("disk full")
 
 func (x *slowIndex) Count() (uint64, error) { return x.held, nil }
 
-func (x *slowIndex) Unchanged(context.Context, []*search.Document) (map[string]bool, error) {
+func (x *slowIndex) Unchanged(_ context.Context, docs []*search.Document) (map[string]bool, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	x.asked++
-	return nil, nil
+	same := map[string]bool{}
+	for _, d := range docs {
+		if h, ok := x.hashes[d.ID]; ok && h == d.Hash() {
+			same[d.ID] = true
+		}
+	}
+	return same, nil
 }
 
 func (x *slowIndex) Put(ctx context.Context, docs []*search.Document) error {
@@ -47,8 +59,12 @@ func (x *slowIndex) Put(ctx context.Context, docs []*search.Document) error {
 	if n == x.failAt {
 		return errDiskFull
 	}
+	if x.hashes == nil {
+		x.hashes = map[string]string{}
+	}
 	for _, d := range docs {
 		x.ids[d.ID]++
+		x.hashes[d.ID] = d.Hash()
 	}
 	return nil
 }
@@ -111,5 +127,45 @@ func TestRunAsksOnlyAnIndexThatHoldsDocuments(t *testing.T) {
 	}
 	if want := (len(x.ids) + 4) / 5; x.asked != want {
 		t.Errorf("an index holding documents was asked %d times, want once a batch (%d)", x.asked, want)
+	}
+}
+
+// TestRunRepeatedIDs checks what a run does with an id read twice: the
+// same version again is skipped, another version is reported as failed
+// with where the first came from and is not written — whether the first
+// is still in the batch being gathered or already written.
+func TestRunRepeatedIDs(t *testing.T) {
+	dir := t.TempDir()
+	rec := func(id, body string) string {
+		return `{"id":"` + id + `","title":"关于` + id + `的通知","body":"` + body + `"}` + "\n"
+	}
+	same := filepath.Join(dir, "same.jsonl")
+	other := filepath.Join(dir, "other.jsonl")
+	if err := os.WriteFile(same, []byte(rec("a", "推进试点。")+rec("b", "加强领导。")+rec("a", "推进试点。")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, []byte(rec("a", "推进试点。")+rec("b", "加强领导。")+rec("a", "另一版本。")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, batch := range []int{100, 1} { // the first a still in the batch; already written
+		x := &slowIndex{ids: map[string]int{}}
+		sum, err := Run(context.Background(), x, []string{same}, Options{BatchSize: batch})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Skipped != 1 || sum.Failed != 0 || x.ids["a"] != 1 || x.ids["b"] != 1 {
+			t.Errorf("batches of %d, the same record twice: skipped %d, failed %d, written %v", batch, sum.Skipped, sum.Failed, x.ids)
+		}
+		x = &slowIndex{ids: map[string]int{}}
+		sum, err = Run(context.Background(), x, []string{other}, Options{BatchSize: batch})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Failed != 1 || sum.Skipped != 0 || x.ids["a"] != 1 || x.hashes["a"] == "" {
+			t.Fatalf("batches of %d, another version under the same id: skipped %d, failed %d, written %v", batch, sum.Skipped, sum.Failed, x.ids)
+		}
+		if len(sum.Problems) != 1 || !strings.Contains(sum.Problems[0].Err.Error(), "other.jsonl:1") {
+			t.Errorf("batches of %d: problems %v, want one naming other.jsonl:1", batch, sum.Problems)
+		}
 	}
 }
