@@ -421,11 +421,16 @@ func readTerms(its []*vellum.FSTIterator, owners []*mergeInput, out chan<- *term
 	if !take() {
 		return
 	}
+	// Each iterator's current term and value, read once per step.
+	keys := make([][]byte, len(its))
+	vals := make([]uint64, len(its))
+	for i, it := range its {
+		keys[i], vals[i] = it.Current()
+	}
 	for len(its) > 0 {
 		// The smallest term, and every segment that has it, in order.
 		from, fromSrc := len(tb.keys), len(tb.srcs)
-		for i, it := range its {
-			k, v := it.Current()
+		for i, k := range keys {
 			c := -1
 			if len(tb.srcs) > fromSrc {
 				c = bytes.Compare(k, tb.keys[from:])
@@ -437,16 +442,16 @@ func readTerms(its []*vellum.FSTIterator, owners []*mergeInput, out chan<- *term
 				tb.keys = append(tb.keys[:from], k...)
 				tb.srcs = tb.srcs[:fromSrc]
 			}
-			tb.srcs = append(tb.srcs, termSource{owners[i], v})
+			tb.srcs = append(tb.srcs, termSource{owners[i], vals[i]})
 		}
-		term := tb.keys[from:]
 		tb.ends = append(tb.ends, len(tb.keys))
 		tb.nsrc = append(tb.nsrc, len(tb.srcs))
-		// Move on every iterator that was at the term.
-		kept := 0
+		// Move on every iterator that was at the term (the sources, in
+		// the iterators' order).
+		kept, src := 0, fromSrc
 		for i, it := range its {
-			k, _ := it.Current()
-			if bytes.Equal(k, term) {
+			if src < len(tb.srcs) && tb.srcs[src].in == owners[i] {
+				src++
 				if err := it.Next(); errors.Is(err, vellum.ErrIteratorDone) {
 					continue
 				} else if err != nil {
@@ -454,11 +459,12 @@ func readTerms(its []*vellum.FSTIterator, owners []*mergeInput, out chan<- *term
 					send()
 					return
 				}
+				keys[i], vals[i] = it.Current()
 			}
-			its[kept], owners[kept] = it, owners[i]
+			its[kept], owners[kept], keys[kept], vals[kept] = it, owners[i], keys[i], vals[i]
 			kept++
 		}
-		its, owners = its[:kept], owners[:kept]
+		its, owners, keys, vals = its[:kept], owners[:kept], keys[:kept], vals[:kept]
 		if len(tb.ends) == termBatchLen {
 			if !send() || !take() {
 				return
