@@ -18,8 +18,11 @@
 //   - bm25.go, phrase.go, collect.go: our own searchers (textbook BM25,
 //     phrase intersection with one position merge per term) and result
 //     collector (facets, dates and ids read once per index snapshot).
-//   - segments.go, internal/zapseg, internal/termtab: new segments are
-//     written by zapseg, in zapx v17's format and bytes but three times
-//     as fast; zapx still opens, reads and merges them. termtab is the
-//     table of short terms that termsField and zapseg count with.
+//   - segments.go, internal/zapseg, internal/termtab: segments are
+//     written and merged by zapseg, in zapx v17's format and bytes but two
+//     to three times as fast; zapx still opens and reads them, and merges
+//     what zapseg leaves to it (merges that drop documents). termsField
+//     hands zapseg its terms with their locations already encoded
+//     (zapseg.PackedField). termtab is the table of short terms that
+//     termsField and zapseg count with.
 package bleve

@@ -1,7 +1,7 @@
 // Package zapseg builds bleve's zap (version 17) segments from a batch of
 // analysed documents, writing the bytes zapx's own builder writes, in a
-// fraction of its time; opening, reading and merging segments stay
-// zapx's.
+// fraction of its time, and merges segment files into the file zapx's
+// merge writes (merge.go); opening and reading segments stay zapx's.
 //
 // zapx builds a segment in two passes over every field's term
 // frequencies (Go maps) with two string-keyed map lookups, a roaring
@@ -18,9 +18,10 @@
 // synonym or geo-shape fields, a field twice in one document, locations
 // naming another field) goes to zapx's builder unchanged.
 //
-// Check compares this package's bytes with zapx's; its tests (and
-// search/bleve's TestSegmentsAsZapx on real documents) are what say, after
-// an upgrade of zapx, whether the two still agree.
+// Check and CheckMerge compare this package's bytes with zapx's; their
+// tests (and search/bleve's TestSegmentsAsZapx and TestMergesAsZapx on
+// real documents) are what say, after an upgrade of zapx, whether the two
+// still agree.
 package zapseg
 
 import (
