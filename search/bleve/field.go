@@ -216,7 +216,7 @@ func (f *termsField) Analyze() {
 		}
 	}
 	c.ids, c.counts, c.all, c.distinct = ids, counts, all, distinct
-	if located > 0 && f.goesDown() {
+	if located > 0 && f.goesDown(located) {
 		// Not packable: bleve's form, a location per occurrence.
 		freqs := make([]index.TokenFreq, len(counts))
 		for s, t := range distinct {
@@ -243,10 +243,11 @@ func (f *termsField) posOf(i int) int32 {
 	return int32(i + 1)
 }
 
-// goesDown reports whether the field's positions go down somewhere (no
-// analysis makes such fields).
-func (f *termsField) goesDown() bool {
-	for i := 1; i < len(f.pos); i++ {
+// goesDown reports whether the positions of the field's first n terms
+// (those with locations) go down somewhere (no analysis makes such
+// fields).
+func (f *termsField) goesDown(n int) bool {
+	for i := 1; i < min(n, len(f.pos)); i++ {
 		if f.pos[i] < f.pos[i-1] {
 			return true
 		}
