@@ -13,11 +13,15 @@ import (
 	"github.com/gongkai/gongkai/search"
 )
 
-// slowIndex records the writes Run makes; each takes a moment, and the
+// slowIndex records the writes Run makes; with overlap, the first waits
+// (up to ten seconds) until a second has started, so that a run that
+// keeps two writes in flight is seen to, however slow the machine; the
 // write numbered failAt (from 1) fails.
 type slowIndex struct {
 	search.Index // the methods Run does not call
 	mu           sync.Mutex
+	overlap      bool
+	second       chan struct{} // closed when the second write starts
 	writes       int
 	inFlight     int
 	mostInFlight int
@@ -51,8 +55,20 @@ func (x *slowIndex) Put(ctx context.Context, docs []*search.Document) error {
 	n := x.writes
 	x.inFlight++
 	x.mostInFlight = max(x.mostInFlight, x.inFlight)
+	if x.second == nil {
+		x.second = make(chan struct{})
+	}
+	if n == 2 {
+		close(x.second)
+	}
 	x.mu.Unlock()
-	time.Sleep(20 * time.Millisecond)
+	if n == 1 && x.overlap {
+		select {
+		case <-x.second:
+		case <-time.After(10 * time.Second):
+		}
+	}
+	time.Sleep(time.Millisecond)
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.inFlight--
@@ -76,7 +92,7 @@ func (x *slowIndex) Put(ctx context.Context, docs []*search.Document) error {
 // write left running.
 func TestRunOverlapsWrites(t *testing.T) {
 	paths := []string{corpus + "tests.jsonl"}
-	x := &slowIndex{ids: map[string]int{}}
+	x := &slowIndex{ids: map[string]int{}, overlap: true}
 	sum, err := Run(context.Background(), x, paths, Options{BatchSize: 5})
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +109,7 @@ func TestRunOverlapsWrites(t *testing.T) {
 		}
 	}
 
-	x = &slowIndex{ids: map[string]int{}, failAt: 3}
+	x = &slowIndex{ids: map[string]int{}, failAt: 3, overlap: true}
 	sum, err = Run(context.Background(), x, paths, Options{BatchSize: 5})
 	if !errors.Is(err, errDiskFull) {
 		t.Fatalf("run with a failing write: %v", err)
