@@ -317,14 +317,7 @@ func (m *merger) writeField(o *fileOut, fieldID int) (uint64, error) {
 			owners = append(owners, in)
 		}
 	}
-	b.fstBuf.Reset()
-	if b.vellum == nil {
-		v, err := vellum.New(&b.fstBuf, vellumOpts)
-		if err != nil {
-			return 0, err
-		}
-		b.vellum = v
-	} else if err := b.vellum.Reset(&b.fstBuf); err != nil {
+	if err := b.startDict(); err != nil {
 		return 0, err
 	}
 	// The dictionaries are read on another core, ahead of the writing.
@@ -359,26 +352,25 @@ func (m *merger) writeField(o *fileOut, fieldID int) (uint64, error) {
 		}
 		free <- tb
 	}
-	if err := b.vellum.Close(); err != nil {
-		return 0, err
-	}
-	dictAt := o.pos()
-	o.buf = binary.AppendUvarint(o.buf, uint64(b.fstBuf.Len()))
-	o.buf = append(o.buf, b.fstBuf.Bytes()...)
-	dvStart, dvEnd := uint64(fieldNotUninverted), uint64(fieldNotUninverted)
+	// The dictionary, doc values and addresses, as a segment builder
+	// writes them.
 	if len(dvIns) > 0 {
 		if err := m.collectDocValues(fieldID, dvIns); err != nil {
 			return 0, err
 		}
-		b.out, b.outBase, b.opts = o.buf, o.base, m.opts
-		dvStart, dvEnd = b.writeDocValues(fieldID)
-		o.buf = b.out
-		b.out = nil
 	}
-	addr := o.pos()
-	o.buf = binary.AppendUvarint(o.buf, dvStart)
-	o.buf = binary.AppendUvarint(o.buf, dvEnd)
-	o.buf = binary.AppendUvarint(o.buf, dictAt)
+	b.out, b.outBase, b.opts = o.buf, o.base, m.opts
+	defer func() { b.out = nil }()
+	dictAt, err := b.endDict()
+	if err != nil {
+		return 0, err
+	}
+	dvStart, dvEnd := uint64(fieldNotUninverted), uint64(fieldNotUninverted)
+	if len(dvIns) > 0 {
+		dvStart, dvEnd = b.writeDocValues(fieldID)
+	}
+	addr := b.writeFieldAddrs(dvStart, dvEnd, dictAt)
+	o.buf = b.out
 	o.spill()
 	return addr, nil
 }

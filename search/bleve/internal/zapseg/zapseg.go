@@ -587,17 +587,10 @@ func (b *builder) writeDicts() []uint64 {
 	numDocs := uint64(len(b.docs))
 	addrs := make([]uint64, len(b.fields))
 	var tf, locs chunks
-	b.fstBuf.Reset()
-	if b.vellum == nil {
-		v, err := vellum.New(&b.fstBuf, vellumOpts)
-		if err != nil {
-			panic(err) // vellum.New only fails writing to the buffer
-		}
-		b.vellum = v
-	} else if err := b.vellum.Reset(&b.fstBuf); err != nil {
-		panic(err)
-	}
 	for fieldID := range b.fields {
+		if err := b.startDict(); err != nil {
+			panic(err) // vellum only fails writing to the buffer
+		}
 		dict := &b.dicts[fieldID]
 		ids := b.sortTerms(dict.ids)
 		dv := b.docVals[fieldID]
@@ -646,26 +639,51 @@ func (b *builder) writeDicts() []uint64 {
 				panic(err) // terms are inserted in order, once each
 			}
 		}
-		if err := b.vellum.Close(); err != nil {
-			panic(err)
-		}
-		dictAt := uint64(len(b.out))
-		b.uvarint(uint64(b.fstBuf.Len()))
-		b.out = append(b.out, b.fstBuf.Bytes()...)
-		b.fstBuf.Reset()
-		if err := b.vellum.Reset(&b.fstBuf); err != nil {
+		dictAt, err := b.endDict()
+		if err != nil {
 			panic(err)
 		}
 		dvStart, dvEnd := uint64(fieldNotUninverted), uint64(fieldNotUninverted)
 		if dv {
 			dvStart, dvEnd = b.writeDocValues(fieldID)
 		}
-		addrs[fieldID] = uint64(len(b.out))
-		b.uvarint(dvStart)
-		b.uvarint(dvEnd)
-		b.uvarint(dictAt)
+		addrs[fieldID] = b.writeFieldAddrs(dvStart, dvEnd, dictAt)
 	}
 	return addrs
+}
+
+// startDict readies the dictionary writer (an FST into fstBuf) for a
+// field's terms.
+func (b *builder) startDict() error {
+	b.fstBuf.Reset()
+	if b.vellum == nil {
+		v, err := vellum.New(&b.fstBuf, vellumOpts)
+		b.vellum = v
+		return err
+	}
+	return b.vellum.Reset(&b.fstBuf)
+}
+
+// endDict finishes the field's dictionary and writes it (its length,
+// then the FST); it returns where.
+func (b *builder) endDict() (uint64, error) {
+	if err := b.vellum.Close(); err != nil {
+		return 0, err
+	}
+	at := b.outBase + uint64(len(b.out))
+	b.uvarint(uint64(b.fstBuf.Len()))
+	b.out = append(b.out, b.fstBuf.Bytes()...)
+	return at, nil
+}
+
+// writeFieldAddrs writes where a field's doc values start and end and
+// where its dictionary is; it returns where these addresses are.
+func (b *builder) writeFieldAddrs(dvStart, dvEnd, dictAt uint64) uint64 {
+	at := b.outBase + uint64(len(b.out))
+	b.uvarint(dvStart)
+	b.uvarint(dvEnd)
+	b.uvarint(dictAt)
+	return at
 }
 
 // sortKey orders terms as their bytes do, for terms that differ in
