@@ -2,17 +2,16 @@ package search
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
 	"sort"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gongkai/gongkai/analyzer"
+	"github.com/gongkai/gongkai/search/internal/parallel"
 )
 
 // Options tune the search core.
@@ -148,27 +147,11 @@ func (c *Core) Put(ctx context.Context, docs []*Document) error {
 		seen[d.ID] = true
 	}
 	out := make([]*IndexDoc, len(docs))
-	errs := make([]error, len(docs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < min(c.opts.Workers, len(docs)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(docs) || ctx.Err() != nil {
-					return
-				}
-				out[i], errs[i] = Analyze(docs[i])
-			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	err := parallel.Each(ctx, len(docs), c.opts.Workers, func(i int) (err error) {
+		out[i], err = Analyze(docs[i])
 		return err
-	}
-	if err := errors.Join(errs...); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	return c.engine.Write(ctx, out)

@@ -24,6 +24,7 @@ import (
 
 	"github.com/gongkai/gongkai/analyzer"
 	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/search/internal/parallel"
 )
 
 // formatVersion changes whenever the way documents become index terms or
@@ -416,30 +417,20 @@ func buildDocument(d *search.IndexDoc) (*built, error) {
 // segment, and the next write waits for it.
 func buildDocuments(docs []*search.IndexDoc) ([]*built, error) {
 	out := make([]*built, len(docs))
-	errs := make([]error, len(docs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(docs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(docs); i = int(next.Add(1) - 1) {
-				b, err := buildDocument(docs[i])
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				b.doc.VisitFields(func(f index.Field) {
-					if tf, ok := f.(*termsField); ok {
-						tf.Analyze()
-					}
-				})
-				out[i] = b
+	err := parallel.Each(context.Background(), len(docs), runtime.GOMAXPROCS(0), func(i int) error {
+		b, err := buildDocument(docs[i])
+		if err != nil {
+			return err
+		}
+		b.doc.VisitFields(func(f index.Field) {
+			if tf, ok := f.(*termsField); ok {
+				tf.Analyze()
 			}
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+		})
+		out[i] = b
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
