@@ -146,28 +146,15 @@ func layoutOfFile(b []byte) (l layout, err error) {
 	l.mem = b[:len(b)-footerLen]
 	l.footer = [5]uint64{binary.BigEndian.Uint64(foot[4:]), binary.BigEndian.Uint64(foot[12:]),
 		binary.BigEndian.Uint64(foot[20:]), uint64(binary.BigEndian.Uint32(foot[28:])), uint64(binary.BigEndian.Uint32(foot[32:]))}
-	p := l.mem[l.footer[2]:]
-	n, k := binary.Uvarint(p)
-	p = p[k:]
 	l.fieldsStart = uint64(len(l.mem))
-	for i := uint64(0); i < n; i++ {
-		off := binary.BigEndian.Uint64(p[8*i:])
-		l.fieldsStart = min(l.fieldsStart, off)
-		q := l.mem[off:]
-		nameLen, k := binary.Uvarint(q)
-		name := string(q[k : k+int(nameLen)])
-		q = q[k+int(nameLen):]
-		opts, k := binary.Uvarint(q)
-		q = q[k:]
-		sections, k := binary.Uvarint(q)
-		q = q[k:]
+	for _, e := range readFieldEntries(l.mem, l.footer[2]) {
+		l.fieldsStart = min(l.fieldsStart, e.at)
 		var secs []string
-		for j := uint64(0); j < sections; j++ {
-			secs = append(secs, fmt.Sprintf("%d@%d", binary.BigEndian.Uint16(q), binary.BigEndian.Uint64(q[2:])))
-			q = q[10:]
+		for _, sec := range e.sections {
+			secs = append(secs, fmt.Sprintf("%d@%d", sec[0], sec[1]))
 		}
 		slices.Sort(secs)
-		l.fields = append(l.fields, fmt.Sprintf("%s@%d options %d %v", name, off, opts, secs))
+		l.fields = append(l.fields, fmt.Sprintf("%s@%d options %d %v", e.name, e.at, e.opts, secs))
 	}
 	return l, nil
 }

@@ -130,41 +130,64 @@ func newMerger(segments []segment.Segment, drops []*roaring.Bitmap) (*merger, bo
 	return m, true
 }
 
+// fieldEntry is a field's entry in a segment's fields section.
+type fieldEntry struct {
+	at       uint64 // where the entry is
+	name     string
+	opts     index.FieldIndexingOptions
+	sections [][2]uint64 // section type, address of the field's data in it
+}
+
+// readFieldEntries reads the fields section at at. It panics on bytes
+// that are not one; its callers recover.
+func readFieldEntries(mem []byte, at uint64) []fieldEntry {
+	n, k := binary.Uvarint(mem[at:])
+	p := mem[at+uint64(k):]
+	entries := make([]fieldEntry, n)
+	for i := range entries {
+		e := &entries[i]
+		e.at = binary.BigEndian.Uint64(p[8*i:])
+		q := mem[e.at:]
+		nameLen, k := binary.Uvarint(q)
+		e.name = string(q[k : k+int(nameLen)])
+		q = q[k+int(nameLen):]
+		o, k := binary.Uvarint(q)
+		e.opts = index.FieldIndexingOptions(o)
+		q = q[k:]
+		sections, k := binary.Uvarint(q)
+		q = q[k:]
+		for range sections {
+			e.sections = append(e.sections, [2]uint64{uint64(binary.BigEndian.Uint16(q)), binary.BigEndian.Uint64(q[2:])})
+			q = q[10:]
+		}
+	}
+	return entries
+}
+
 // readFields reads the fields section at at: each field's name, options
 // and the address of its inverted-index section; false when a field has
 // another section's data.
 func readFields(mem []byte, at uint64) (names []string, opts []index.FieldIndexingOptions, invAt []uint64, ok bool) {
 	defer func() {
 		if recover() != nil {
-			ok = false // a section this reading does not know
+			ok = false // not a fields section
 		}
 	}()
-	n, k := binary.Uvarint(mem[at:])
-	p := mem[at+uint64(k):]
-	for i := uint64(0); i < n; i++ {
-		q := mem[binary.BigEndian.Uint64(p[8*i:]):]
-		nameLen, k := binary.Uvarint(q)
-		names = append(names, string(q[k:k+int(nameLen)]))
-		q = q[k+int(nameLen):]
-		o, k := binary.Uvarint(q)
-		opts = append(opts, index.FieldIndexingOptions(o))
-		q = q[k:]
-		sections, k := binary.Uvarint(q)
-		q = q[k:]
+	for _, e := range readFieldEntries(mem, at) {
 		var inv uint64
-		for j := uint64(0); j < sections; j++ {
-			typ, addr := binary.BigEndian.Uint16(q), binary.BigEndian.Uint64(q[2:])
-			q = q[10:]
+		for _, sec := range e.sections {
 			switch {
-			case typ == sectionInvertedText:
-				inv = addr
-			case addr != 0:
+			case sec[0] == sectionInvertedText:
+				inv = sec[1]
+			case sec[1] != 0:
 				return nil, nil, nil, false
 			}
 		}
 		if inv == 0 {
 			return nil, nil, nil, false
 		}
+		names = append(names, e.name)
+		opts = append(opts, e.opts)
 		invAt = append(invAt, inv)
 	}
 	return names, opts, invAt, len(names) > 0 && names[0] == "_id"
