@@ -141,11 +141,17 @@ cat >"$WORK/index.grn" <<'EOF'
 table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer TokenBigram --normalizer NormalizerAuto
 column_create Terms docs_index COLUMN_INDEX|WITH_POSITION|WITH_SECTION Docs title,body
 EOF
-groonga -n "$DB" <"$WORK/schema.grn" >>"$WORK/log"
-timed groonga --file "$WORK/load.grn" "$DB"
-GR_T1=$T_WALL GR_R1=$T_RSS
-timed groonga --file "$WORK/index.grn" "$DB"
-GR_T=$(echo "$GR_T1 + $T_WALL" | bc) GR_RSS=$((GR_R1 > T_RSS ? GR_R1 : T_RSS))
+# grnbuild DB : creates a Groonga database, loads the corpus and builds
+# its index; records their wall seconds together and the peak RSS (MB).
+grnbuild() {
+	groonga -n "$1" <"$WORK/schema.grn" >>"$WORK/log"
+	timed groonga --file "$WORK/load.grn" "$1"
+	local t1=$T_WALL r1=$T_RSS
+	timed groonga --file "$WORK/index.grn" "$1"
+	T_WALL=$(echo "$t1 + $T_WALL" | bc) T_RSS=$((r1 > T_RSS ? r1 : T_RSS))
+}
+grnbuild "$DB"
+GR_T=$T_WALL GR_RSS=$T_RSS
 GR_SIZE=$(du -sm "$WORK/grn" | cut -f1)
 GR_Q='http://127.0.0.1:18081/d/select?table=Docs&match_columns=title*2||body&query={q}&output_columns=_key,title,snippet_html(body)&limit=10&sort_keys=-_score&cache=no'
 serve groonga "http://127.0.0.1:18081/d/select?table=Docs&match_columns=body&query=%E6%94%BE%E7%AE%A1%E6%9C%8D&limit=1" \
@@ -169,11 +175,8 @@ for i in $(seq 1 "$PAIRS"); do
 	timed "$WORK/gongkai" index --index "$WORK/pair-gk" "$CORPUS"
 	PG=$T_WALL
 	mkdir -p "$WORK/pair-grn"
-	groonga -n "$WORK/pair-grn/db" <"$WORK/schema.grn" >>"$WORK/log"
-	timed groonga --file "$WORK/load.grn" "$WORK/pair-grn/db"
+	grnbuild "$WORK/pair-grn/db"
 	PR=$T_WALL
-	timed groonga --file "$WORK/index.grn" "$WORK/pair-grn/db"
-	PR=$(echo "$PR + $T_WALL" | bc)
 	PAIR_GK+=("$PG") PAIR_GR+=("$PR")
 	PAIR_RATIOS+=("$(echo "scale=3; $PR / $PG" | bc -l)") # gongkai's MB/s over Groonga's
 done
