@@ -332,6 +332,8 @@ func (c *Core) search(ctx context.Context, q *Query, p *plan, req *Request) (*Re
 		for id, d := range got {
 			docs[id] = d
 			spans[id] = locateDoc(ctx, d, p)
+			// Let other searches run between documents (see the package doc).
+			runtime.Gosched()
 		}
 		return ctx.Err()
 	}

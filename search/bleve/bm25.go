@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	mathbits "math/bits"
+	"runtime"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -347,6 +348,7 @@ func (s *bm25Searcher) sumLists() error {
 	s.summed = true
 	var it segment.PostingsIterator
 	for _, tl := range s.lists {
+		runtime.Gosched() // between terms, let other searches run
 		for seg, pl := range tl.lists {
 			if pl == nil {
 				continue

@@ -3,6 +3,7 @@ package bleve
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"sync"
 
@@ -85,6 +86,9 @@ func (e *Engine) collect(ctx context.Context, q query.Query, req *search.EngineR
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
+			// Let other searches run (see package search's doc): Go
+			// preempts a goroutine only after 10 ms.
+			runtime.Gosched()
 		}
 		dm, err := s.Next(sctx)
 		if err != nil {
