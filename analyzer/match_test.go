@@ -281,3 +281,70 @@ func TestNeedlesOfFewForms(t *testing.T) {
 		}
 	}
 }
+
+// A UnitSlot finds the units its text was given by the cache, without a
+// lookup, until the cache lets them go; then it holds none.
+func TestUnitSlot(t *testing.T) {
+	text := string([]byte(readTestdata(t, "seed.txt")))
+	var slot UnitSlot
+	if _, ok := slot.Known(text); ok {
+		t.Fatal("an empty slot knows units")
+	}
+	us := slot.Units(text)
+	want := unitsOf(text)
+	if len(us) != len(want) {
+		t.Fatalf("%d units, want %d", len(us), len(want))
+	}
+	for i := range us {
+		if us[i] != want[i] {
+			t.Fatalf("unit %d: %+v, want %+v", i, us[i], want[i])
+		}
+	}
+	known, ok := slot.Known(text)
+	if !ok || &known[0] != &us[0] {
+		t.Fatal("the slot does not know the units it was given")
+	}
+	if shared := Units(text); &shared[0] != &us[0] {
+		t.Fatal("Units computed again what a slot put in the cache")
+	}
+	if _, ok := slot.Known(string([]byte(text))); ok {
+		t.Fatal("the slot knows the units of another text's memory")
+	}
+	// Other texts push the slot's entry out of the cache.
+	for i := 0; i < 2*unitCacheBytes/(40*len(us))+2; i++ {
+		Units(string([]byte(text)))
+	}
+	if _, ok := slot.Known(text); ok {
+		t.Fatal("the slot knows units the cache let go")
+	}
+	if e := slot.e.Load(); e.units.Load() != nil {
+		t.Fatal("an entry the cache let go still holds its units")
+	}
+}
+
+// An entry used since it was put gets a second chance: the unused ones
+// put before and after it leave first.
+func TestUnitCacheSecondChance(t *testing.T) {
+	c := &unitCache{ll: list.New(), items: map[unitCacheKey]*list.Element{}}
+	per := unitCacheBytes / (1<<20 + 200) // entries that fit
+	texts := make([]string, per+1)
+	for i := range texts {
+		texts[i] = strings.Repeat("x", 1<<20) + strconv.Itoa(i)
+	}
+	for _, text := range texts[:per] {
+		c.put(text, make([]Unit, 8))
+	}
+	if _, ok := c.get(texts[0]); !ok {
+		t.Fatal("the first entry left before the cache was full")
+	}
+	c.put(texts[per], make([]Unit, 8)) // over the bound: one leaves
+	if _, ok := c.get(texts[0]); !ok {
+		t.Fatal("the entry used since it was put left first")
+	}
+	if _, ok := c.get(texts[1]); ok {
+		t.Fatal("an unused entry older than the others stayed")
+	}
+	if _, ok := c.get(texts[2]); !ok {
+		t.Fatal("more entries left than the bound asks")
+	}
+}

@@ -52,6 +52,9 @@ type Document struct {
 	paraChars []analyzer.CharFilter
 	// paraStarts is ParagraphStarts, made with sectionChars.
 	paraStarts []int
+	// paraUnits remembers where the units of each paragraph are kept,
+	// made with sectionChars.
+	paraUnits []analyzer.UnitSlot
 }
 
 // charsOf returns the character filter of paragraph i (0-based), or nil.
@@ -90,6 +93,24 @@ func (d *Document) countSections() {
 		d.paraChars[i] = analyzer.NewCharFilter(p.Text)
 	}
 	d.paraStarts = d.paragraphStarts()
+	d.paraUnits = make([]analyzer.UnitSlot, len(d.Paragraphs))
+}
+
+// knownUnits returns the units of paragraph i (0-based) when they are
+// kept (see analyzer.Units).
+func (d *Document) knownUnits(i int) ([]analyzer.Unit, bool) {
+	if len(d.paraUnits) != len(d.Paragraphs) {
+		return analyzer.KnownUnits(d.Paragraphs[i].Text)
+	}
+	return d.paraUnits[i].Known(d.Paragraphs[i].Text)
+}
+
+// units returns the units of paragraph i (0-based), as analyzer.Units.
+func (d *Document) units(i int) []analyzer.Unit {
+	if len(d.paraUnits) != len(d.Paragraphs) {
+		return analyzer.Units(d.Paragraphs[i].Text)
+	}
+	return d.paraUnits[i].Units(d.Paragraphs[i].Text)
 }
 
 // Paragraph is one line of a document body.

@@ -91,7 +91,7 @@ func locate(ctx context.Context, doc *Document, locs []locator) []Span {
 				// Units kept from an earlier search: matching them is
 				// cheaper than folding the text to rule the paragraph out
 				// (once folded, they were not kept: no second look).
-				units, _ = analyzer.KnownUnits(p.Text)
+				units, _ = doc.knownUnits(i)
 			}
 			if units == nil {
 				if folded == "" {
@@ -112,7 +112,11 @@ func locate(ctx context.Context, doc *Document, locs []locator) []Span {
 					text = text[:runeStart(text, left)]
 				}
 				analysed += len(text)
-				units = analyzer.Units(text)
+				if len(text) == len(p.Text) {
+					units = doc.units(i)
+				} else {
+					units = analyzer.Units(text)
+				}
 			}
 			n := l.m.Len()
 			l.m.Find(units, func(first int) bool {
