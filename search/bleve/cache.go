@@ -55,7 +55,7 @@ func (c *docCache) generation() uint64 {
 func (c *docCache) put(id string, d *search.Document, gen uint64) {
 	size := 256 + 8*len(d.Sections) // with the section lengths decoding counts
 	for _, p := range d.Paragraphs {
-		size += 2*len(p.Text) + 48 + analyzer.CharFilterBytes // and the paragraph's character filter
+		size += 2*len(p.Text) + 56 + analyzer.CharFilterBytes // and the paragraph's character filter and unit slot
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
