@@ -151,13 +151,19 @@ func rawLines(body string) []string {
 // sentence (no closing punctuation) and the second goes on with text.
 func joinBroken(in []string, minRun int) []string {
 	var lines []string
+	// prevHead is whether the last line is a heading; a line is looked
+	// at once, a joined one again.
+	prevHead, joined := false, false
 	for _, l := range in {
+		_, _, nextHead := heading(l, false)
 		if n := len(lines); n > 0 {
 			prev := lines[n-1]
 			first, _ := utf8.DecodeRuneInString(l)
 			last, _ := utf8.DecodeLastRuneInString(prev)
-			_, _, prevHead := heading(prev, false)
-			_, _, nextHead := heading(l, false)
+			if joined {
+				_, _, prevHead = heading(prev, false)
+				joined = false
+			}
 			broken := !prevHead && !nextHead && !isTerminal(last) &&
 				((continuesLine(first) && utf8.RuneCountInString(prev) >= 8) ||
 					(utf8.RuneCountInString(prev) >= minRun && isHan(last) && isHan(first)))
@@ -166,10 +172,12 @@ func joinBroken(in []string, minRun int) []string {
 			broken = broken || strings.ContainsRune("《“（「『【", last) || strings.ContainsRune("》”）」』】", first) && !isTerminal(last)
 			if broken {
 				lines[n-1] = prev + l
+				joined = true
 				continue
 			}
 		}
 		lines = append(lines, l)
+		prevHead = nextHead
 	}
 	return lines
 }
