@@ -23,7 +23,7 @@ const (
 	indexMemoryLimit = 600 << 20
 )
 
-func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log zerolog.Logger) error {
+func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log zerolog.Logger) (err error) {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	ix := indexflag.Add(fs)
@@ -56,14 +56,19 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 			return &exitError{Code: 2, Err: fmt.Errorf("找不到要索引的文件或文件夹 %s：索引未重建", p)}
 		}
 	}
-	idx, err := ix.Open(ctx, indexflag.Options{Create: true, Rebuild: *rebuild, Command: "gongkai index"})
+	idx, err := ix.Open(ctx, indexflag.Options{Create: true, Rebuild: *rebuild, Bulk: true, Command: "gongkai index"})
 	if le := indexflag.Held(err); le != nil {
 		return &exitError{Code: 1, Err: errors.New(indexflag.HeldMessage(le))}
 	}
 	if err != nil {
 		return err
 	}
-	defer idx.Close()
+	defer func() {
+		// The index is complete on disk only once closed (Bulk writes).
+		if cerr := idx.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("写入索引失败：%w", cerr)
+		}
+	}()
 
 	opt := indexer.Options{BatchSize: *batch}
 	var bar *progressbar.ProgressBar

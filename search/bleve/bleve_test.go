@@ -358,3 +358,40 @@ func TestRelaxedRanksAsQuestion(t *testing.T) {
 		t.Fatalf("only %d of the queries were relaxed", relaxed)
 	}
 }
+
+// Bulk writes return before they reach the disk; Close puts them all
+// there, merged into one segment, and a later open finds every document.
+func TestBulkWritesReachDisk(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	docs := testDocs(t)
+	idx, err := OpenWith(ctx, dir, Options{Bulk: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(docs); i += 8 { // several writes, several segments
+		if err := idx.Put(ctx, docs[i:min(i+8, len(docs))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+	idx, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	n, err := idx.Count()
+	if err != nil || n != uint64(len(docs)) {
+		t.Fatalf("reopened index holds %d documents (%v), want %d", n, err, len(docs))
+	}
+	zaps, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	if len(zaps) != 1 {
+		t.Errorf("%d segment files after a bulk build, want 1: %v", len(zaps), zaps)
+	}
+	res, err := search.Run(ctx, idx, search.Request{Query: docs[0].Title})
+	if err != nil || res.Total == 0 || res.Hits[0].ID != docs[0].ID {
+		t.Fatalf("the first document's title finds %+v (%v)", res, err)
+	}
+}

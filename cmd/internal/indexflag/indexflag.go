@@ -109,6 +109,9 @@ type Options struct {
 	Rebuild bool
 	// Command describes this process to others that find the index held.
 	Command string
+	// Bulk writes as bleve.Options.Bulk does: for a command that writes
+	// again, when run again, whatever a killed run did not finish.
+	Bulk bool
 	// Core tunes the search core.
 	Core search.Options
 }
@@ -164,7 +167,7 @@ func (f *Flags) Open(ctx context.Context, o Options) (*search.Core, error) {
 	if !o.Create && !bleve.IsIndex(f.Dir) {
 		return nil, &userError{fmt.Sprintf("%s 中还没有索引，请先运行 gongkai index --index %s 路径…", f.Dir, f.Dir), ErrNoIndex}
 	}
-	idx, err := bleve.OpenWith(ctx, f.Dir, bleve.Options{Owner: bleve.Owner{Command: o.Command}, Core: o.Core})
+	idx, err := bleve.OpenWith(ctx, f.Dir, bleve.Options{Owner: bleve.Owner{Command: o.Command}, Bulk: o.Bulk, Core: o.Core})
 	if errors.Is(err, bleve.ErrStale) {
 		return nil, &userError{fmt.Sprintf("索引 %s 与当前的分词不一致（建索引时用了另一份附加词表，或索引格式已更新）："+
 			"请给出建索引时的同一词表（--lexicon 或 GONGKAI_LEXICON），或运行 gongkai index --rebuild --index %s 路径… 重建", f.Dir, f.Dir), err}
