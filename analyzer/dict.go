@@ -55,11 +55,16 @@ type dict struct {
 
 // edgeTable is a hash table of trie edges, node<<32 | character → child,
 // open addressing with linear probing (a key is never 0: the root's
-// edges are not in it).
+// edges are not in it). A slot holds its key and value together: a hit
+// reads one cache line.
 type edgeTable struct {
-	keys  []uint64
-	vals  []int32
+	slots []edgeSlot
 	shift uint
+}
+
+type edgeSlot struct {
+	key uint64
+	val int32
 }
 
 func newEdgeTable(edges int) edgeTable {
@@ -67,26 +72,27 @@ func newEdgeTable(edges int) edgeTable {
 	for 1<<bits < 2*edges {
 		bits++
 	}
-	return edgeTable{keys: make([]uint64, 1<<bits), vals: make([]int32, 1<<bits), shift: 64 - bits}
+	return edgeTable{slots: make([]edgeSlot, 1<<bits), shift: 64 - bits}
 }
 
 func (t *edgeTable) slot(k uint64) int { return int((k * 0x9E3779B97F4A7C15) >> t.shift) }
 
 func (t *edgeTable) put(k uint64, v int32) {
-	mask := len(t.keys) - 1
+	mask := len(t.slots) - 1
 	i := t.slot(k)
-	for t.keys[i] != 0 {
+	for t.slots[i].key != 0 {
 		i = (i + 1) & mask
 	}
-	t.keys[i], t.vals[i] = k, v
+	t.slots[i] = edgeSlot{k, v}
 }
 
 func (t *edgeTable) get(k uint64) int32 {
-	mask := len(t.keys) - 1
+	mask := len(t.slots) - 1
 	for i := t.slot(k); ; i = (i + 1) & mask {
-		switch t.keys[i] {
+		s := &t.slots[i]
+		switch s.key {
 		case k:
-			return t.vals[i]
+			return s.val
 		case 0:
 			return -1
 		}
