@@ -64,8 +64,11 @@ func str(p *string) string {
 // ParseRecord turns one JSONL line into a document.
 func ParseRecord(line []byte) (*search.Document, error) {
 	var r Record
-	if err := json.Unmarshal(line, &r); err != nil {
-		return nil, fmt.Errorf("JSON 有误：%w", JSONProblem(err))
+	if !decodeRecord(line, &r) {
+		r = Record{}
+		if err := json.Unmarshal(line, &r); err != nil {
+			return nil, fmt.Errorf("JSON 有误：%w", JSONProblem(err))
+		}
 	}
 	return FromRecord(&r)
 }
