@@ -8,7 +8,9 @@
 //     process that holds the index), writes with the true BM25 statistics
 //     (token totals per field, kept as internal data and passed with every
 //     search, because bleve's own estimate counts distinct terms), deletes,
-//     stored documents (search.Document in binary, with a decoded cache).
+//     stored documents (search.Document in binary, with a decoded cache);
+//     Options.Bulk for builds whose writes need reach the disk only at
+//     Close.
 //   - field.go, mapping.go, analyzers.go: documents reach bleve as the terms
 //     search.Analyze made, straight into bleve's field interface; the
 //     mapping names gongkai's analyzers, which register with bleve here.
