@@ -55,6 +55,10 @@ type Document struct {
 	// paraUnits remembers where the units of each paragraph are kept,
 	// made with sectionChars.
 	paraUnits []analyzer.UnitSlot
+	// paraSection is SectionOf each paragraph (0-based), made with
+	// sectionChars: ranking sections asks it for every paragraph that
+	// holds a match, and the binary search read a section at every step.
+	paraSection []int32
 }
 
 // charsOf returns the character filter of paragraph i (0-based), or nil.
@@ -94,6 +98,10 @@ func (d *Document) countSections() {
 	}
 	d.paraStarts = d.paragraphStarts()
 	d.paraUnits = make([]analyzer.UnitSlot, len(d.Paragraphs))
+	d.paraSection = make([]int32, len(d.Paragraphs))
+	for i := range d.paraSection {
+		d.paraSection[i] = int32(d.sectionOf(i + 1))
+	}
 }
 
 // knownUnits returns the units of paragraph i (0-based) when they are
@@ -209,6 +217,13 @@ func (d *Document) Headings() string {
 // SectionOf returns the index in Sections of the section holding paragraph
 // number n (1-based), or -1.
 func (d *Document) SectionOf(n int) int {
+	if len(d.paraSection) == len(d.Paragraphs) && n >= 1 && n <= len(d.Paragraphs) {
+		return int(d.paraSection[n-1])
+	}
+	return d.sectionOf(n)
+}
+
+func (d *Document) sectionOf(n int) int {
 	lo, hi := 0, len(d.Sections)-1
 	for lo <= hi {
 		mid := (lo + hi) / 2

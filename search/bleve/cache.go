@@ -55,7 +55,7 @@ func (c *docCache) generation() uint64 {
 func (c *docCache) put(id string, d *search.Document, gen uint64) {
 	size := 256 + 8*len(d.Sections) // with the section lengths decoding counts
 	for _, p := range d.Paragraphs {
-		size += 2*len(p.Text) + 56 + analyzer.CharFilterBytes // and the paragraph's character filter and unit slot
+		size += 2*len(p.Text) + 60 + analyzer.CharFilterBytes // and the paragraph's character filter, unit slot and section
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
