@@ -43,3 +43,54 @@ func TestLocateWithCharFilters(t *testing.T) {
 		t.Fatalf("only %d matches in all: the queries find too little to compare", found)
 	}
 }
+
+// A stored document, decoded with each paragraph's section, ranks the
+// sections of its matches as the document it was made from, headings
+// that go on with text and articles among them.
+func TestSectionsOfStoredDocument(t *testing.T) {
+	texts := []string{
+		"国务院关于深化“放管服”改革优化营商环境的意见",
+		"一、总体要求",
+		"以习近平新时代中国特色社会主义思想为指导，持续优化营商环境，推进政府职能转变。",
+		"（一）深化简政放权。全面推行行政许可事项清单管理，深化简政放权，2024年底前完成。",
+		"第一条　为了规范政府信息公开，保障公民、法人和其他组织依法获取政府信息，制定本条例。",
+		"各地区、各部门要加强组织领导，优化营商环境，确保各项改革举措落地见效。",
+	}
+	d := &Document{ID: "x", Title: "关于优化营商环境的意见"}
+	for i, text := range texts {
+		d.Paragraphs = append(d.Paragraphs, Paragraph{Text: text, Heading: i == 1 || i == 3 || i == 4})
+	}
+	d.Sections = []Section{
+		{ID: "x/s1", First: 1, Last: 1},
+		{ID: "x/s2", Path: []string{"一、总体要求"}, First: 2, Last: 3},
+		{ID: "x/s3", Path: []string{"一、总体要求", "（一）深化简政放权"}, First: 4, Last: 4},
+		{ID: "x/s4", Path: []string{"第一条"}, First: 5, Last: 6},
+	}
+	_, stored := roundTrip(t, d)
+	for n := 0; n <= len(texts)+1; n++ {
+		if got, want := stored.SectionOf(n), d.SectionOf(n); got != want {
+			t.Errorf("paragraph %d: section %d stored, %d made", n, got, want)
+		}
+	}
+	heads := 0
+	for _, text := range []string{"营商环境", "深化简政放权", "第一条 政府信息", "总体要求 营商环境", "简政放权 改革", "优化"} {
+		p, err := newPlan(mustParse(t, text), DefaultRanking())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := rankSectionsOf(d, locateDoc(context.Background(), d, p), p.clauses, p.roles).top(MaxSections)
+		got := rankSectionsOf(stored, locateDoc(context.Background(), stored, p), p.clauses, p.roles).top(MaxSections)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: stored %v, made %v", text, got, want)
+		}
+		if len(want) == 0 {
+			t.Errorf("%s: no section found", text)
+		}
+		for _, m := range rankSections(d, locateDoc(context.Background(), d, p), p.clauses) {
+			heads += m.headHits
+		}
+	}
+	if heads == 0 {
+		t.Fatal("no match in a heading: the headings are not tested")
+	}
+}
