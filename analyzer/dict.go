@@ -54,9 +54,9 @@ type dict struct {
 }
 
 // edgeTable is a hash table of trie edges, node<<32 | character → child,
-// open addressing with linear probing (a key is never 0: the root's
-// edges are not in it). A slot holds its key and value together: a hit
-// reads one cache line.
+// open addressing with linear probing (a key is never 0, the free
+// slot's). A slot holds its key and value together: a hit reads one
+// cache line.
 type edgeTable struct {
 	slots []edgeSlot
 	shift uint
@@ -141,17 +141,21 @@ func loadDict(data []byte) (*dict, error) {
 			d.root[l] = int32(c) + 1
 		}
 	}
+	// The root's children outside the Basic Multilingual Plane (not in
+	// root) go in the table too; their keys are never 0.
 	wide := 0
-	for i := 1; i < n; i++ {
+	for i := 0; i < n; i++ {
 		if d.count[i] > 8 {
 			wide += int(d.count[i])
 		}
 	}
 	d.wide = newEdgeTable(wide)
-	for i := 1; i < n; i++ {
+	for i := 0; i < n; i++ {
 		if d.count[i] > 8 {
 			for c := d.first[i]; c < d.first[i]+d.count[i]; c++ {
-				d.wide.put(uint64(i)<<32|uint64(d.label[c]), int32(c))
+				if i > 0 || d.label[c] >= 0x10000 {
+					d.wide.put(uint64(i)<<32|uint64(d.label[c]), int32(c))
+				}
 			}
 		}
 	}

@@ -125,3 +125,30 @@ func TestSegmentMatchesGseWithExtraLexicon(t *testing.T) {
 	}
 	compareWithGse(t, gseReference(t, lexicon, extra), d, testTexts(t)[:20])
 }
+
+// Words that start outside the Basic Multilingual Plane (CJK extension
+// B and on: the trie's root has 35 such children) segment as gse does
+// too: they are looked up by hash, not in the root's table.
+func TestSegmentMatchesGseOutsideBMP(t *testing.T) {
+	if err := Load(); err != nil {
+		t.Fatal(err)
+	}
+	d := segmenter()
+	var texts []string
+	for c := d.first[0]; c < d.first[0]+d.count[0]; c++ {
+		if d.label[c] < 0x10000 {
+			continue
+		}
+		first := string(rune(d.label[c]))
+		texts = append(texts, "我们"+first+"的")
+		for k := d.first[c]; k < d.first[c]+d.count[c]; k++ {
+			texts = append(texts, "这是"+first+string(rune(d.label[k]))+"的事情")
+		}
+	}
+	if len(texts) < 35 {
+		t.Fatalf("only %d texts: the dictionary has fewer words outside the BMP than it did", len(texts))
+	}
+	if n := compareWithGse(t, gseReference(t, lexicon), d, texts); n < len(texts) {
+		t.Fatalf("compared %d runs of %d texts", n, len(texts))
+	}
+}
