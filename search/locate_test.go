@@ -94,3 +94,26 @@ func TestSectionsOfStoredDocument(t *testing.T) {
 		t.Fatal("no match in a heading: the headings are not tested")
 	}
 }
+
+// A section's spans are a window on the document's while they come one
+// after the other, and a copy of their own once they do not; the
+// document's spans are never written.
+func TestSectionMatchSpans(t *testing.T) {
+	spans := []Span{{Start: 0, End: 2}, {Start: 3, End: 5}, {Start: 10, End: 12}, {Start: 6, End: 8}, {Start: 20, End: 22}}
+	orig := append([]Span(nil), spans...)
+	var a, b sectionMatch
+	a.add(spans, 0)
+	a.add(spans, 1)
+	b.add(spans, 2)
+	a.add(spans, 3) // after b's: a copy
+	a.add(spans, 4)
+	if fmt.Sprint(a.spans) != fmt.Sprint([]Span{orig[0], orig[1], orig[3], orig[4]}) || !a.owned {
+		t.Errorf("a: %v (owned %v)", a.spans, a.owned)
+	}
+	if fmt.Sprint(b.spans) != fmt.Sprint([]Span{orig[2]}) || b.owned {
+		t.Errorf("b: %v (owned %v)", b.spans, b.owned)
+	}
+	if fmt.Sprint(spans) != fmt.Sprint(orig) {
+		t.Errorf("the document's spans changed: %v, were %v", spans, orig)
+	}
+}

@@ -57,7 +57,28 @@ type sectionMatch struct {
 	score     float64
 	perClause []int // matches of each clause
 	headHits  int
-	spans     []Span
+	// spans are the section's matches: while they come one after the
+	// other in the document's spans, a window on them (no copy); owned
+	// once one comes from elsewhere.
+	spans []Span
+	last  int // the index in the document's spans of the last of them
+	owned bool
+}
+
+// add adds the document's span i to the section's.
+func (m *sectionMatch) add(spans []Span, i int) {
+	switch {
+	case len(m.spans) == 0:
+		m.spans = spans[i : i+1]
+	case !m.owned && m.last == i-1:
+		m.spans = m.spans[:len(m.spans)+1]
+	default:
+		if !m.owned {
+			m.spans, m.owned = append([]Span(nil), m.spans...), true
+		}
+		m.spans = append(m.spans, spans[i])
+	}
+	m.last = i
 }
 
 // rankedSections are the matched sections of a document, best first; a
@@ -122,7 +143,17 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 	var headClauses [][]bool
 	p, si := -1, -1 // the paragraph (0-based) and section of the last span
 	head := -1      // a span in p from this offset on is past its heading (headingEnd)
-	for _, sp := range spans {
+	// Each section's count per clause, carved from one allocation.
+	var slab []int
+	perClause := func() []int {
+		if len(slab) < width {
+			slab = make([]int, width*max(8, min(len(spans), 64)))
+		}
+		c := slab[:width:width]
+		slab = slab[width:]
+		return c
+	}
+	for i, sp := range spans {
 		if p < 0 || sp.Start < starts[p] || p+1 < len(starts) && sp.Start >= starts[p+1] {
 			// Spans come in paragraph order: most are in the last one's.
 			if p = sort.SearchInts(starts, sp.Start+1) - 1; p < 0 {
@@ -137,7 +168,7 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 		}
 		var m *sectionMatch
 		if si > maxSection {
-			m = &sectionMatch{section: si, perClause: make([]int, width)}
+			m = &sectionMatch{section: si, perClause: perClause()}
 			out = append(out, m)
 			maxSection = si
 		} else {
@@ -148,7 +179,7 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 				}
 			}
 			if m == nil {
-				m = &sectionMatch{section: si, perClause: make([]int, width)}
+				m = &sectionMatch{section: si, perClause: perClause()}
 				out = append(out, m)
 			}
 		}
@@ -163,7 +194,7 @@ func rankSections(doc *Document, spans []Span, nClauses int) []*sectionMatch {
 			}
 			headClauses[si][sp.Clause] = true
 		}
-		m.spans = append(m.spans, sp)
+		m.add(spans, i)
 	}
 	var parent []int
 	if headClauses != nil {
