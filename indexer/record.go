@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"encoding/hex"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -323,23 +324,15 @@ func (d *recordDecoder) escaped(start int) (string, bool) {
 	return "", false
 }
 
+// hex4 reads the four hex digits of a \u escape.
 func (d *recordDecoder) hex4() (rune, bool) {
+	var v [2]byte
 	if len(d.s)-d.i < 4 {
 		return 0, false
 	}
-	var r rune
-	for _, c := range d.s[d.i : d.i+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
+	if _, err := hex.Decode(v[:], d.s[d.i:d.i+4]); err != nil {
+		return 0, false
 	}
 	d.i += 4
-	return r, true
+	return rune(v[0])<<8 | rune(v[1]), true
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/hex"
 	"strings"
 	"unicode/utf8"
 )
@@ -106,20 +107,11 @@ func stripControlsJSON(b []byte) []byte {
 
 // hex4 reads four hex digits.
 func hex4(b []byte) (rune, bool) {
-	var r rune
-	for _, c := range b {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
+	var v [2]byte
+	if _, err := hex.Decode(v[:], b); err != nil {
+		return 0, false
 	}
-	return r, true
+	return rune(v[0])<<8 | rune(v[1]), true
 }
 
 // truncateRunes shortens s to at most n runes, ending with "…" when cut.
