@@ -3,25 +3,34 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 )
+
+// testParagraphs are the paragraphs of testDocument.
+var testParagraphs = []string{
+	"国务院关于深化“放管服”改革优化营商环境的意见",
+	"一、总体要求",
+	"以习近平新时代中国特色社会主义思想为指导，持续优化營商環境，推进政府职能转变。",
+	"（一）深化简政放权。全面推行行政许可事项清单管理，2024年底前完成。",
+	"第一条　为了规范政府信息公开，保障公民、法人和其他组织依法获取政府信息，制定本条例。",
+	"各地区、各部门要加强组织领导，确保各项改革举措落地见效。ABC-123 公司拖欠工资的，依法处理。",
+}
+
+// testDocument is a document of testParagraphs, those numbered heads
+// (0-based) headings, in sections.
+func testDocument(sections []Section, heads ...int) *Document {
+	d := &Document{ID: "x", Title: "关于优化营商环境的意见", Sections: sections}
+	for i, text := range testParagraphs {
+		d.Paragraphs = append(d.Paragraphs, Paragraph{Text: text, Heading: slices.Contains(heads, i)})
+	}
+	return d
+}
 
 // A stored document, decoded with its paragraphs' character filters,
 // shows the same matches as the document it was made from.
 func TestLocateWithCharFilters(t *testing.T) {
-	texts := []string{
-		"国务院关于深化“放管服”改革优化营商环境的意见",
-		"一、总体要求",
-		"以习近平新时代中国特色社会主义思想为指导，持续优化營商環境，推进政府职能转变。",
-		"（一）深化简政放权。全面推行行政许可事项清单管理，2024年底前完成。",
-		"第一条　为了规范政府信息公开，保障公民、法人和其他组织依法获取政府信息，制定本条例。",
-		"各地区、各部门要加强组织领导，确保各项改革举措落地见效。ABC-123 公司拖欠工资的，依法处理。",
-	}
-	d := &Document{ID: "x", Title: "关于优化营商环境的意见"}
-	for i, text := range texts {
-		d.Paragraphs = append(d.Paragraphs, Paragraph{Text: text, Heading: i == 1})
-	}
-	d.Sections = []Section{{ID: "x/s1", First: 1, Last: 1}, {ID: "x/s2", Path: []string{"一、总体要求"}, First: 2, Last: len(texts)}}
+	d := testDocument([]Section{{ID: "x/s1", First: 1, Last: 1}, {ID: "x/s2", Path: []string{"一、总体要求"}, First: 2, Last: len(testParagraphs)}}, 1)
 	_, stored := roundTrip(t, d)
 	if stored.charsOf(0) == nil || d.charsOf(0) != nil {
 		t.Fatal("filters: the decoded document should have them, the made one not")
@@ -48,26 +57,14 @@ func TestLocateWithCharFilters(t *testing.T) {
 // sections of its matches as the document it was made from, headings
 // that go on with text and articles among them.
 func TestSectionsOfStoredDocument(t *testing.T) {
-	texts := []string{
-		"国务院关于深化“放管服”改革优化营商环境的意见",
-		"一、总体要求",
-		"以习近平新时代中国特色社会主义思想为指导，持续优化营商环境，推进政府职能转变。",
-		"（一）深化简政放权。全面推行行政许可事项清单管理，深化简政放权，2024年底前完成。",
-		"第一条　为了规范政府信息公开，保障公民、法人和其他组织依法获取政府信息，制定本条例。",
-		"各地区、各部门要加强组织领导，优化营商环境，确保各项改革举措落地见效。",
-	}
-	d := &Document{ID: "x", Title: "关于优化营商环境的意见"}
-	for i, text := range texts {
-		d.Paragraphs = append(d.Paragraphs, Paragraph{Text: text, Heading: i == 1 || i == 3 || i == 4})
-	}
-	d.Sections = []Section{
+	d := testDocument([]Section{
 		{ID: "x/s1", First: 1, Last: 1},
 		{ID: "x/s2", Path: []string{"一、总体要求"}, First: 2, Last: 3},
 		{ID: "x/s3", Path: []string{"一、总体要求", "（一）深化简政放权"}, First: 4, Last: 4},
 		{ID: "x/s4", Path: []string{"第一条"}, First: 5, Last: 6},
-	}
+	}, 1, 3, 4)
 	_, stored := roundTrip(t, d)
-	for n := 0; n <= len(texts)+1; n++ {
+	for n := 0; n <= len(testParagraphs)+1; n++ {
 		if got, want := stored.SectionOf(n), d.SectionOf(n); got != want {
 			t.Errorf("paragraph %d: section %d stored, %d made", n, got, want)
 		}
