@@ -53,7 +53,7 @@ func TestMergesAsZapx(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := filepath.Join(dir, fmt.Sprintf("batch-%d.zap", i))
-		if err := sb.(*zap.SegmentBase).Persist(path); err != nil {
+		if err := sb.(segment.UnpersistedSegment).Persist(path); err != nil {
 			t.Fatal(err)
 		}
 		segs = append(segs, open(path))

@@ -38,7 +38,7 @@ func Check(docs []index.Document) error {
 	if err != nil {
 		return err
 	}
-	g, err := layoutOf(got.(*zap.SegmentBase))
+	g, err := layoutOf(got.(*memSegment).SegmentBase)
 	if err != nil {
 		return err
 	}

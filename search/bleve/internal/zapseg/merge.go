@@ -41,11 +41,11 @@ func (p *Plugin) MergeUsing(segments []segment.Segment, drops []*roaring.Bitmap,
 	closeCh chan struct{}, s segment.StatsReporter, config map[string]interface{}) ([][]uint64, uint64, error) {
 	m, ok := newMerger(segments, drops)
 	if !ok {
-		return p.ZapPlugin.MergeUsing(segments, drops, path, closeCh, s, config)
+		return p.ZapPlugin.MergeUsing(zapxSegments(segments), drops, path, closeCh, s, config)
 	}
 	newDocNums, size, err := m.mergeTo(path, closeCh)
 	if errors.Is(err, errNotMine) {
-		return p.ZapPlugin.MergeUsing(segments, drops, path, closeCh, s, config)
+		return p.ZapPlugin.MergeUsing(zapxSegments(segments), drops, path, closeCh, s, config)
 	}
 	if err != nil {
 		return nil, 0, err
@@ -221,7 +221,7 @@ func (o *fileOut) writer() {
 	defer close(o.done)
 	for b := range o.full {
 		if o.err == nil {
-			_, o.err = o.f.Write(b)
+			_, o.err = pieces{o.f}.Write(b)
 		}
 		o.free <- b[:0]
 	}

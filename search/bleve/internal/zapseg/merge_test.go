@@ -24,7 +24,7 @@ func persisted(t *testing.T, dir, prefix string, batches [][]index.Document) []s
 			t.Fatal(err)
 		}
 		path := filepath.Join(dir, fmt.Sprintf("%s-%d.zap", prefix, i))
-		if err := sb.(*zap.SegmentBase).Persist(path); err != nil {
+		if err := sb.(segment.UnpersistedSegment).Persist(path); err != nil {
 			t.Fatal(err)
 		}
 		seg, err := (&zap.ZapPlugin{}).Open(path)
@@ -118,7 +118,7 @@ func BenchmarkMerge(b *testing.B) {
 			b.Fatal(err)
 		}
 		path := filepath.Join(dir, fmt.Sprintf("in-%d.zap", i))
-		if err := sb.(*zap.SegmentBase).Persist(path); err != nil {
+		if err := sb.(segment.UnpersistedSegment).Persist(path); err != nil {
 			b.Fatal(err)
 		}
 		seg, err := (&zap.ZapPlugin{}).Open(path)

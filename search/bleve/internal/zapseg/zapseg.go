@@ -75,6 +75,9 @@ type Plugin struct {
 // uses for zap v17 segments, which it writes in the same format.
 func Register() {
 	scorch.RegisterSegmentPlugin(&Plugin{}, true)
+	// zapx's merges (those that drop documents) buffer their file in
+	// writes of this size (see writePiece).
+	zap.DefaultFileMergerBufferSize = writePiece
 }
 
 // New builds an in-memory segment of results.
@@ -103,7 +106,7 @@ func (p *Plugin) NewUsing(results []index.Document, config map[string]interface{
 	if err != nil {
 		return nil, 0, err
 	}
-	return sb, uint64(len(mem)), nil
+	return &memSegment{sb}, uint64(len(mem)), nil
 }
 
 var builders = sync.Pool{New: func() any { return &builder{} }}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math/rand"
 	"testing"
 	"time"
@@ -198,7 +199,7 @@ func TestSameBytesAsZapx(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, err := s.(*zap.SegmentBase).DocID(uint64(n - 1))
+		id, err := s.DocID(uint64(n - 1))
 		if err != nil || string(id) != fmt.Sprintf("doc-%05d", n-1) {
 			t.Errorf("%d documents: last id %q, %v", n, id, err)
 		}
@@ -235,14 +236,14 @@ func TestSegmentsKeepTheirBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var before bytes.Buffer
-	first.(*zap.SegmentBase).WriteTo(&before)
+	first.(io.WriterTo).WriteTo(&before)
 	for i := 0; i < 5; i++ {
 		if _, _, err := p.New(randomDocs(r, 50)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var after bytes.Buffer
-	first.(*zap.SegmentBase).WriteTo(&after)
+	first.(io.WriterTo).WriteTo(&after)
 	if !bytes.Equal(before.Bytes(), after.Bytes()) {
 		t.Fatal("a segment's bytes changed when the next segments were built")
 	}
