@@ -230,6 +230,33 @@ func TestBM25TermAtATime(t *testing.T) {
 	for _, w := range []string{"政府", "工作", "报告", "发展", "经济", "改革", "服务", "管理", "法治", "建设"} {
 		terms = append(terms, search.WeightedTerm{Field: search.FieldBody, Term: w, Weight: 1}, search.WeightedTerm{Field: search.FieldTitle, Term: w, Weight: 0.5})
 	}
+	// Both ways of reading postings are in play: straight from the
+	// segment files without deletions, through zapx for the others.
+	if r, err := eng.reader(); err != nil {
+		t.Fatal(err)
+	} else {
+		s := &bm25Searcher{q: eng.newBM25Query(terms), score: true}
+		if ok, err := s.openLists(r.(*scorch.IndexSnapshot)); !ok || err != nil {
+			t.Fatalf("term at a time not taken: %v, %v", ok, err)
+		}
+		direct, zapx := 0, 0
+		for _, tl := range s.lists {
+			for _, p := range tl.direct {
+				if p.Count() > 0 {
+					direct++
+				}
+			}
+			for _, pl := range tl.lists {
+				if pl != nil {
+					zapx++
+				}
+			}
+		}
+		if direct == 0 || zapx == 0 {
+			t.Errorf("postings read straight from %d segments' files, through zapx from %d: the test wants both", direct, zapx)
+		}
+		r.Close()
+	}
 	filter := query.NewTermQuery("2022")
 	filter.SetField(search.FieldYear)
 	for _, q := range []query.Query{eng.newBM25Query(terms), query.NewConjunctionQuery([]query.Query{eng.newBM25Query(terms), filter})} {

@@ -14,6 +14,7 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/search/bleve/internal/zapseg"
 )
 
 // bm25Query scores the documents that contain any of its terms by Okapi
@@ -116,11 +117,14 @@ func (t termScore) of(tf uint64, norm float64) float64 {
 	return t.a * f * x / (x*(f+t.c1) + t.c2)
 }
 
-// termLists is one term's postings in each segment of a snapshot.
+// termLists is one term's postings in each segment of a snapshot: read
+// straight from the segment file (direct) where zapseg can, else
+// through zapx (lists).
 type termLists struct {
-	lists []segment.PostingsList // by segment; nil where the term is absent
-	score termScore
-	df    uint64
+	lists  []segment.PostingsList // by segment; nil where absent or direct
+	direct []zapseg.Postings      // by segment (nil: none); Count 0 where absent
+	score  termScore
+	df     uint64
 }
 
 // openLists looks up the query's terms in each segment of snap for term
@@ -134,26 +138,51 @@ func (s *bm25Searcher) openLists(snap *scorch.IndexSnapshot) (bool, error) {
 		s.offsets[i] = running
 		running += ss.Segment().Count()
 	}
-	dicts := map[string][]segment.TermDictionary{}
+	// A field's terms in each segment: read straight from the file
+	// (direct) for a segment file without deletions, else zapx's
+	// dictionary, opened when first needed.
+	type fieldTerms struct {
+		direct []*zapseg.Terms
+		dicts  []segment.TermDictionary
+	}
+	fields := map[string]*fieldTerms{}
 	for _, t := range s.q.terms {
-		ds, ok := dicts[t.Field]
+		ft, ok := fields[t.Field]
 		if !ok {
-			ds = make([]segment.TermDictionary, len(segs))
+			ft = &fieldTerms{direct: make([]*zapseg.Terms, len(segs)), dicts: make([]segment.TermDictionary, len(segs))}
 			for i, ss := range segs {
+				if d := ss.Deleted(); d == nil || d.IsEmpty() {
+					ft.direct[i], _ = zapseg.OpenTerms(ss.Segment(), t.Field)
+				}
+			}
+			fields[t.Field] = ft
+		}
+		tl := &termLists{lists: make([]segment.PostingsList, len(segs))}
+		for i, ss := range segs {
+			if ft.direct[i] != nil {
+				p, found, ok := ft.direct[i].Postings([]byte(t.Term))
+				if ok {
+					if found {
+						if tl.direct == nil {
+							tl.direct = make([]zapseg.Postings, len(segs))
+						}
+						tl.direct[i] = p
+						tl.df += p.Count()
+					}
+					continue
+				}
+			}
+			if ft.dicts[i] == nil {
 				d, err := ss.Segment().Dictionary(t.Field)
 				if err != nil {
 					return false, err
 				}
-				ds[i] = d
+				if d == nil {
+					continue
+				}
+				ft.dicts[i] = d
 			}
-			dicts[t.Field] = ds
-		}
-		tl := &termLists{lists: make([]segment.PostingsList, len(segs))}
-		for i, ss := range segs {
-			if ds[i] == nil {
-				continue
-			}
-			pl, err := ds[i].PostingsList([]byte(t.Term), ss.Deleted(), nil)
+			pl, err := ft.dicts[i].PostingsList([]byte(t.Term), ss.Deleted(), nil)
 			if err != nil {
 				return false, err
 			}
@@ -222,6 +251,7 @@ type bm25Searcher struct {
 	// from the segments (offsets: each segment's first internal number).
 	summed  bool
 	lists   []*termLists
+	docs    []uint32 // scratch: one term's documents in one segment
 	offsets []uint64
 	scores  []float64
 	matched []uint64
@@ -349,6 +379,20 @@ func (s *bm25Searcher) sumLists() error {
 	var it segment.PostingsIterator
 	for _, tl := range s.lists {
 		runtime.Gosched() // between terms, let other searches run
+		for seg, p := range tl.direct {
+			if p.Count() == 0 {
+				continue
+			}
+			base, score := s.offsets[seg], tl.score
+			s.docs = p.Each(s.docs, func(doc uint32, freq, normBits uint64) {
+				key := base + uint64(doc)
+				s.grow(key)
+				s.matched[key>>6] |= 1 << (key & 63)
+				if s.score {
+					s.scores[key] += score.of(freq, zapseg.Norm(normBits))
+				}
+			})
+		}
 		for seg, pl := range tl.lists {
 			if pl == nil {
 				continue
@@ -466,7 +510,7 @@ func (s *bm25Searcher) Size() int {
 		n += r.tfr.Size() + 64
 	}
 	for _, tl := range s.lists {
-		n += 64 + 16*len(tl.lists)
+		n += 64 + 16*len(tl.lists) + 32*len(tl.direct)
 	}
 	return n + 8*len(s.scores) + 8*len(s.matched)
 }
