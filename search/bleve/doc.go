@@ -26,5 +26,7 @@
 //     what zapseg leaves to it (merges that drop documents). termsField
 //     hands zapseg its terms with their locations already encoded
 //     (zapseg.PackedField). termtab is the table of short terms that
-//     termsField and zapseg count with.
+//     termsField and zapseg count with. bm25.go sums a question's scores
+//     from postings zapseg reads straight from the segment files
+//     (zapseg.Terms), zapx's iterator for the rest.
 package bleve
