@@ -54,7 +54,8 @@ type Postings struct {
 
 // Postings returns term's postings; found is false when the field has
 // no such term. ok is false when they are in a form this package does
-// not read (a bitmap with run containers): the caller then asks zapx.
+// not read (a bitmap with run containers, no frequencies written): the
+// caller then asks zapx.
 func (t *Terms) Postings(term []byte) (p Postings, found, ok bool) {
 	val, found, err := t.fst.Get(term)
 	if err != nil {
