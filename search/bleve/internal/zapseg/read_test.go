@@ -20,6 +20,18 @@ func TestPostingsAsZapx(t *testing.T) {
 	r := rand.New(rand.NewSource(9))
 	segs := persisted(t, dir, "s", [][]index.Document{randomDocs(r, 300), randomDocs(r, 1500), randomDocs(r, 40)})
 	segs = append(segs, mergeBoth(t, dir, "m", segs[:2]))
+	// A merge that drops documents is zapx's (an index updated in place
+	// has such segments).
+	dropped := filepath.Join(dir, "dropped.zap")
+	if _, _, err := (&Plugin{}).Merge(segs[1:3], []*roaring.Bitmap{roaring.BitmapOf(0, 5, 9), nil}, dropped, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	zs, err := (&zap.ZapPlugin{}).Open(dropped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { zs.Close() })
+	segs = append(segs, zs)
 	terms, oneHits := 0, 0
 	for i, seg := range segs {
 		for _, field := range seg.Fields() {
