@@ -15,7 +15,7 @@ import (
 
 // persisted writes each batch as a segment file in dir and opens it
 // as scorch would.
-func persisted(t *testing.T, dir, prefix string, batches [][]index.Document) []segment.Segment {
+func persisted(t testing.TB, dir, prefix string, batches [][]index.Document) []segment.Segment {
 	t.Helper()
 	var segs []segment.Segment
 	for i, docs := range batches {
@@ -111,23 +111,11 @@ func TestMergeLeavesToZapx(t *testing.T) {
 func BenchmarkMerge(b *testing.B) {
 	dir := b.TempDir()
 	r := rand.New(rand.NewSource(9))
-	var segs []segment.Segment
+	var batches [][]index.Document
 	for i := 0; i < 5; i++ {
-		sb, _, err := (&Plugin{}).New(randomDocs(r, 300))
-		if err != nil {
-			b.Fatal(err)
-		}
-		path := filepath.Join(dir, fmt.Sprintf("in-%d.zap", i))
-		if err := sb.(segment.UnpersistedSegment).Persist(path); err != nil {
-			b.Fatal(err)
-		}
-		seg, err := (&zap.ZapPlugin{}).Open(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer seg.Close()
-		segs = append(segs, seg)
+		batches = append(batches, randomDocs(r, 300))
 	}
+	segs := persisted(b, dir, "in", batches)
 	drops := make([]*roaring.Bitmap, len(segs))
 	for _, p := range []struct {
 		name  string

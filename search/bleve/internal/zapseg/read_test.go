@@ -153,23 +153,7 @@ func BenchmarkPostings(b *testing.B) {
 // persistedB writes batches as segment files in dir, merges them into
 // one file and opens it.
 func persistedB(b *testing.B, dir string, batches [][]index.Document) segment.Segment {
-	var segs []segment.Segment
-	for i, docs := range batches {
-		sb, _, err := (&Plugin{}).New(docs)
-		if err != nil {
-			b.Fatal(err)
-		}
-		path := filepath.Join(dir, fmt.Sprintf("b-%d.zap", i))
-		if err := sb.(segment.UnpersistedSegment).Persist(path); err != nil {
-			b.Fatal(err)
-		}
-		seg, err := (&zap.ZapPlugin{}).Open(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer seg.Close()
-		segs = append(segs, seg)
-	}
+	segs := persisted(b, dir, "b", batches)
 	path := filepath.Join(dir, "merged.zap")
 	if _, _, err := (&Plugin{}).Merge(segs, make([]*roaring.Bitmap, len(segs)), path, nil, nil); err != nil {
 		b.Fatal(err)
