@@ -45,14 +45,7 @@ func same(a, b *Unit) bool { return a.key == b.key && (a.key < 1<<31 || a.Text =
 // are kept (see unitCache), so the result may be shared with other
 // callers: it must not be modified.
 func Units(text string) []Unit {
-	if len(text) < unitCacheMinBytes {
-		return unitsOf(text)
-	}
-	if us, ok := recentUnits.get(text); ok {
-		return us
-	}
-	us := unitsOf(text)
-	recentUnits.put(text, us)
+	us, _ := recentUnits.units(text)
 	return us
 }
 

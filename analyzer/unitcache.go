@@ -57,13 +57,36 @@ func keyOf(text string) unitCacheKey { return unitCacheKey{unsafe.StringData(tex
 
 // get returns the units kept for text.
 func (c *unitCache) get(text string) ([]Unit, bool) {
+	if e := c.entry(text); e != nil {
+		return e.hit()
+	}
+	return nil, false
+}
+
+// entry returns the entry for text, or nil.
+func (c *unitCache) entry(text string) *unitCacheEntry {
 	c.mu.Lock()
 	e, ok := c.items[keyOf(text)]
 	c.mu.Unlock()
 	if !ok {
-		return nil, false
+		return nil
 	}
-	return e.Value.(*unitCacheEntry).hit()
+	return e.Value.(*unitCacheEntry)
+}
+
+// units returns the units of text, kept when the text is long enough
+// (Units), and the entry that keeps them (nil when none does).
+func (c *unitCache) units(text string) ([]Unit, *unitCacheEntry) {
+	if len(text) < unitCacheMinBytes {
+		return unitsOf(text), nil
+	}
+	if e := c.entry(text); e != nil {
+		if us, ok := e.hit(); ok {
+			return us, e
+		}
+	}
+	us := unitsOf(text)
+	return us, c.put(text, us)
 }
 
 // hit returns the entry's units, if it still holds them, and marks it
@@ -147,11 +170,8 @@ func (s *UnitSlot) Units(text string) []Unit {
 	if us, ok := s.Known(text); ok {
 		return us
 	}
-	if len(text) < unitCacheMinBytes {
-		return unitsOf(text)
-	}
-	us := unitsOf(text)
-	if e := recentUnits.put(text, us); e != nil {
+	us, e := recentUnits.units(text)
+	if e != nil {
 		s.e.Store(e)
 	}
 	return us
