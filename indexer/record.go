@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"encoding/hex"
+	"reflect"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -53,9 +54,17 @@ func decodeRecord(line []byte, r *Record) bool {
 	}
 }
 
-// recordFields are the JSON names of Record's fields.
-var recordFields = []string{"id", "title", "agency", "doc_number", "date", "date_written", "category",
-	"subcategory", "doc_type", "region", "index_number", "source_url", "source", "year", "body", "raw_page_text"}
+// recordFields are the JSON names of Record's fields, read from its
+// tags: decodeRecord leaves a key that matches one of them only
+// case-insensitively to encoding/json.
+var recordFields = func() []string {
+	t := reflect.TypeFor[Record]()
+	names := make([]string, t.NumField())
+	for i := range names {
+		names[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
+	}
+	return names
+}()
 
 type recordDecoder struct {
 	s []byte
