@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -65,17 +66,12 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 		return err
 	}
 	// The index is complete on disk only once closed (Bulk writes).
-	closed := false
-	closeIndex := func() error {
-		if closed {
-			return nil
-		}
-		closed = true
+	closeIndex := sync.OnceValue(func() error {
 		if cerr := idx.Close(); cerr != nil {
 			return fmt.Errorf("写入索引失败：%w", cerr)
 		}
 		return nil
-	}
+	})
 	defer func() {
 		if cerr := closeIndex(); cerr != nil && err == nil {
 			err = cerr
